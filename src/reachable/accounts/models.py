@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from reachable.accounts.roles import Role
+from reachable.core.models import Agency, Area, Team
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their memberships, not from flags."""
+
+    job_title = models.CharField(max_length=200, blank=True)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.active_memberships)
+
+    @cached_property
+    def active_memberships(self) -> list[Membership]:
+        return list(self.memberships.filter(active=True).select_related("agency", "team"))
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.get_username()
+
+
+class Membership(models.Model):
+    """A user's place in the partnership: a role held in an agency, optionally in a team and areas."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    areas = models.ManyToManyField(Area, blank=True, related_name="memberships")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "agency", "team"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.team or self.agency
+        return f"{self.get_role_display()}, {where}"

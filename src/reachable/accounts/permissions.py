@@ -1,0 +1,85 @@
+"""Who may do what, in one module. Views, the API and selectors all ask here.
+
+Two kinds of rule:
+- capabilities: which roles may use a feature at all (``can(user, "child.view")``);
+- child scope: which children a user may see (``child_scope(user)``), from their relationship
+  to the child: their own case, their team's case, or a record shared with their agency.
+  Another team, agency or area sees nothing unless a share says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from reachable.accounts.roles import Role
+
+R = Role
+CASE_ROLES = frozenset({R.CUSTODY_PRACTITIONER, R.EXPLOITATION_PRACTITIONER, R.TEAM_MANAGER})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Children's records: only roles that work with children, and only within scope.
+    "child.view": CASE_ROLES | {R.PARTNER_USER},
+    "child.create": CASE_ROLES,
+    "child.edit": CASE_ROLES,
+    "child.merge": frozenset({R.TEAM_MANAGER}),
+    # Configuration and oversight.
+    "audit.search": frozenset({R.PARTNERSHIP_ADMIN}),
+    "reference.edit": frozenset({R.PARTNERSHIP_ADMIN}),
+    "users.manage": frozenset({R.PARTNERSHIP_ADMIN}),
+}
+
+# Roles that must prove a second factor before doing anything.
+TWO_FACTOR_ROLES = frozenset({R.PARTNERSHIP_ADMIN})
+
+
+def _roles(user: Any) -> frozenset[str]:
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    roles: frozenset[str] = user.roles
+    return roles
+
+
+def can(user: Any, capability: str) -> bool:
+    try:
+        allowed = CAPABILITIES[capability]
+    except KeyError:
+        raise ValueError(f"Unknown capability {capability!r}; add it to CAPABILITIES.") from None
+    return bool(_roles(user) & allowed)
+
+
+def needs_two_factor(user: Any) -> bool:
+    return bool(_roles(user) & TWO_FACTOR_ROLES)
+
+
+def _memberships_with(user: Any, roles: frozenset[str]) -> list[Any]:
+    return [m for m in user.active_memberships if m.role in roles]
+
+
+def child_scope(user: Any) -> Q:
+    """A filter on Child for the children this user may see. Empty for everyone else."""
+    from reachable.children.models import Involvement
+    from reachable.sharing.models import Share
+
+    if not can(user, "child.view"):
+        return Q(pk__in=[])
+    case_memberships = _memberships_with(user, CASE_ROLES)
+    team_ids = [m.team_id for m in case_memberships if m.team_id]
+    agency_ids = [m.agency_id for m in _memberships_with(user, CAPABILITIES["child.view"])]
+    now = timezone.now()
+
+    active = Q(ended_on__isnull=True) | Q(ended_on__gte=now.date())
+    own_or_team = Involvement.objects.filter(active, child=OuterRef("pk")).filter(
+        Q(worker=user) | Q(team_id__in=team_ids) if case_memberships else Q(pk__in=[])
+    )
+    shared = Share.objects.filter(
+        child=OuterRef("pk"), to_agency_id__in=agency_ids, revoked_at__isnull=True
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    return Q(Exists(own_or_team)) | Q(Exists(shared))
+
+
+def team_ids_for(user: Any, capability: str) -> list[int]:
+    """Teams in which the user holds a role with this capability (e.g. where new children go)."""
+    return [m.team_id for m in _memberships_with(user, CAPABILITIES[capability]) if m.team_id]

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from reachable.children.api import ChildViewSet
+from reachable.core.api import AgencyViewSet, AreaViewSet, CodeViewSet, TeamViewSet
+
+router = DefaultRouter()
+router.register("children", ChildViewSet, basename="child")
+router.register("areas", AreaViewSet, basename="area")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("teams", TeamViewSet, basename="team")
+router.register("codes", CodeViewSet, basename="code")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

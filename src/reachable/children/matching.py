@@ -1,0 +1,90 @@
+"""Turning what a practitioner types into something we can find a child by, typos and all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from reachable.children.identifiers import normalise_identifier
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{2}|\d{4})$"),
+)
+_NAME = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+
+
+def fold(text: str) -> str:
+    """Lower case ASCII letters only: 'O’Brien-Zoë' -> 'obrienzoe'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z]", "", ascii_text.lower())
+
+
+def name_key(name: str) -> str:
+    """Soundex of the folded name: stable under most single-letter typos after the first letter."""
+    folded = fold(name)
+    return jellyfish.soundex(folded) if folded else ""
+
+
+def parse_date(token: str, *, today: dt.date | None = None) -> dt.date | None:
+    """A UK-style date (day first) or an ISO date; two-digit years are taken as the most recent past."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(token)
+        if not match:
+            continue
+        year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+        if len(match["y"]) == 2:
+            today = today or dt.date.today()
+            year += 2000 if year <= today.year % 100 else 1900
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass
+class ParsedQuery:
+    names: list[str] = field(default_factory=list)
+    date_of_birth: dt.date | None = None
+    identifiers: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.names or self.date_of_birth or self.identifiers)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    parsed = ParsedQuery()
+    for token in re.split(r"[\s,;]+", text.strip()):
+        if not token:
+            continue
+        date = parse_date(token)
+        if date is not None:
+            parsed.date_of_birth = date
+        elif _NAME.match(token):
+            if fold(token):
+                parsed.names.append(token)
+        elif any(ch.isdigit() for ch in token):
+            ident = normalise_identifier(token)
+            if ident:
+                parsed.identifiers.append(ident)
+    return parsed
+
+
+def name_similarity(query_names: list[str], given: str, family: str, known_as: str = "") -> float:
+    """0-100: how well the typed names match the child's, in either order."""
+    if not query_names:
+        return 0.0
+    typed = " ".join(fold(n) for n in query_names)
+    other_given = [fold(n) for n in known_as.split() if fold(n)]
+    if len(query_names) == 1:
+        forms = [f for f in (fold(given), fold(family), *other_given) if f]
+        return max((fuzz.ratio(typed, f) for f in forms), default=0.0)
+    full_names = [f"{g} {fold(family)}" for g in (fold(given), *other_given)]
+    return max(fuzz.token_sort_ratio(typed, n) for n in full_names)

@@ -1,0 +1,144 @@
+"""The child: one person record shared by every app, with identifiers, carers and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from reachable.core.models import Area, Code, Team
+
+
+class Child(models.Model):
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    known_as = models.CharField(max_length=100, blank=True, help_text="Other names or spellings the child uses.")
+    date_of_birth = models.DateField()
+    sex = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "sex"})
+    ethnicity = models.ForeignKey(
+        Code,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "ethnicity"},
+    )
+    home_la = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children_resident",
+        verbose_name="home local authority",
+    )
+    # Phonetic keys, kept by the services, so that a misspelt name still finds the child.
+    given_name_key = models.CharField(max_length=8, editable=False)
+    family_name_key = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
+
+    class Meta:
+        verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["family_name_key", "given_name_key"]),
+            models.Index(fields=["given_name_key"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class ChildIdentifier(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "identifier-kind"}
+    )
+    value = models.CharField(max_length=40)
+    # Upper case without spaces or separators, for exact look-up whatever way it was typed.
+    value_normalised = models.CharField(max_length=40, db_index=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value_normalised"], name="identifier_unique_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class Carer(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="carers")
+    name = models.CharField(max_length=200)
+    relationship = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "carer-relationship"}
+    )
+    parental_responsibility = models.BooleanField(default=False)
+    contact = models.CharField(max_length=200, blank=True, help_text="How to reach them.")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class ServiceStatus(models.Model):
+    """Whether the child is known to a service: the 'known to services' flags."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Previously known"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="services")
+    service = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "service"}
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    since = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "service statuses"
+        constraints = [models.UniqueConstraint(fields=["child", "service"], name="one_status_per_service")]
+
+
+class Involvement(models.Model):
+    """A team (and optionally a named worker) working with a child. This is what grants access."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="involvements")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="involvements"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "child"]), models.Index(fields=["worker", "child"])]
+
+    def __str__(self) -> str:
+        return f"{self.team} with child {self.child_id}"
+
+
+class ChildMerge(models.Model):
+    """A duplicate folded into another record, with a snapshot of the duplicate as it was."""
+
+    kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_folded")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    snapshot = models.JSONField()

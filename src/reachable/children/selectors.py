@@ -1,0 +1,128 @@
+"""Scoped reads of children's records. Every view, API endpoint and command reads through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from reachable.accounts.permissions import child_scope
+from reachable.audit.services import audit_record
+from reachable.children.matching import name_key, name_similarity, parse_query
+from reachable.children.models import Child, ChildIdentifier
+
+CANDIDATE_LIMIT = 2000  # rows scored in Python per search; the blocking keys keep it far below this
+MIN_NAME_SCORE = 70
+
+
+def children_visible(user: Any) -> QuerySet[Child]:
+    """The children this user may see, excluding records merged into another."""
+    return Child.objects.filter(child_scope(user), merged_into__isnull=True)
+
+
+def child_get_for_user(user: Any, pk: int, *, action: str = "child.view", reason: str = "") -> Child:
+    """The child's record if the user may see it, audited; otherwise 404, and the attempt audited.
+
+    A merged record resolves to the record it was merged into.
+    """
+    child = Child.objects.filter(pk=pk).only("pk", "merged_into").first()
+    target_pk = pk
+    hops = 0
+    while child is not None and child.merged_into_id is not None and hops < 10:
+        target_pk, hops = child.merged_into_id, hops + 1
+        child = Child.objects.filter(pk=target_pk).only("pk", "merged_into").first()
+    found = (
+        Child.objects.filter(child_scope(user), pk=target_pk)
+        .select_related("sex", "ethnicity", "home_la", "home_la__parent")
+        .first()
+    )
+    if found is None:
+        audit_record(user=user, action=f"{action}.denied", child_id=pk, reason=reason, detail={"id": pk})
+        raise Http404("No child found")
+    audit_record(user=user, action=action, obj=found, child_id=found.pk, reason=reason)
+    return found
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    child: Child
+    score: float
+    matched_on: str
+
+
+def _candidates(query_text: str) -> tuple[Q | None, Any]:
+    parsed = parse_query(query_text)
+    if parsed.is_empty:
+        return None, parsed
+    clauses = Q(pk__in=[])
+    if parsed.identifiers:
+        clauses |= Q(
+            pk__in=ChildIdentifier.objects.filter(value_normalised__in=parsed.identifiers).values("child_id")
+        )
+    keys = [k for k in (name_key(n) for n in parsed.names) if k]
+    if len(keys) >= 2:
+        first, last = keys[0], keys[-1]
+        clauses |= Q(given_name_key=first, family_name_key=last) | Q(given_name_key=last, family_name_key=first)
+    elif len(keys) == 1:
+        clauses |= Q(family_name_key=keys[0]) | Q(given_name_key=keys[0])
+    if parsed.date_of_birth:
+        by_dob = Q(date_of_birth=parsed.date_of_birth)
+        if keys:
+            # With a date of birth, one name matching is enough: it tolerates a badly misspelt other name.
+            by_dob &= Q(family_name_key__in=keys) | Q(given_name_key__in=keys)
+        clauses |= by_dob
+    return clauses, parsed
+
+
+def child_search(user: Any, query_text: str, *, limit: int = 25) -> list[SearchHit]:
+    """Find children by name, date of birth and/or identifier, tolerating typos; best matches first."""
+    clauses, parsed = _candidates(query_text)
+    if clauses is None:
+        return []
+    candidates = list(
+        children_visible(user)
+        .filter(clauses)
+        .select_related("home_la", "sex")
+        .prefetch_related("identifiers")[:CANDIDATE_LIMIT]
+    )
+    hits: list[SearchHit] = []
+    for child in candidates:
+        idents = {i.value_normalised for i in child.identifiers.all()}
+        if idents & set(parsed.identifiers):
+            hits.append(SearchHit(child, 100.0, "identifier"))
+            continue
+        score = name_similarity(parsed.names, child.given_name, child.family_name, child.known_as)
+        dob_match = parsed.date_of_birth is not None and child.date_of_birth == parsed.date_of_birth
+        if parsed.names and score < MIN_NAME_SCORE and not dob_match:
+            continue
+        if parsed.names:
+            score = min(100.0, score + (15 if dob_match else 0))
+            hits.append(SearchHit(child, score, "name and date of birth" if dob_match else "name"))
+        elif dob_match:
+            hits.append(SearchHit(child, 60.0, "date of birth"))
+    hits.sort(key=lambda h: (-h.score, h.child.family_name, h.child.given_name, h.child.pk))
+    audit_record(
+        user=user,
+        action="child.search",
+        detail={"query": query_text[:200], "results": [h.child.pk for h in hits[:limit]]},
+    )
+    return hits[:limit]
+
+
+def child_possible_duplicates(
+    *, given_name: str, family_name: str, date_of_birth: dt.date, limit: int = 5
+) -> QuerySet[Child]:
+    """Existing records that look like the same child, across the whole partnership.
+
+    Only the fact of a possible match and its identifier are shown to the creator: enough to ask
+    a manager to check, without disclosing a record they may not see.
+    """
+    g, f = name_key(given_name), name_key(family_name)
+    return Child.objects.filter(
+        Q(given_name_key=g, family_name_key=f) | Q(given_name_key=f, family_name_key=g),
+        date_of_birth=date_of_birth,
+        merged_into__isnull=True,
+    ).order_by("pk")[:limit]

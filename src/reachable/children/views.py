@@ -1,0 +1,162 @@
+"""Children's records in the browser. Views are thin: forms in, services and selectors do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from reachable.accounts.decorators import require_capability
+from reachable.accounts.permissions import can, team_ids_for
+from reachable.children import selectors, services
+from reachable.children.forms import CarerForm, ChildCreateForm, ChildEditForm, IdentifierForm, MergeForm, SearchForm
+from reachable.core.models import Team
+from reachable.lib.forms import apply_service_errors
+
+
+@require_capability("child.view")
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    hits = None
+    page = None
+    if form.is_bound and form.is_valid():
+        hits = selectors.child_search(request.user, form.cleaned_data["q"])
+    elif not form.is_bound:
+        caseload = selectors.children_visible(request.user).select_related("home_la").order_by(
+            "family_name", "given_name", "pk"
+        )
+        page = Paginator(caseload, 25).get_page(request.GET.get("page"))
+    return render(request, "children/search.html", {"form": form, "hits": hits, "page_obj": page})
+
+
+@require_capability("child.view")
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.child_get_for_user(request.user, pk)
+    if child.pk != pk:
+        return redirect("children:profile", pk=child.pk)
+    context = {
+        "child": child,
+        "identifiers": child.identifiers.select_related("kind"),
+        "carers": child.carers.select_related("relationship"),
+        "services": child.services.select_related("service"),
+        "involvements": child.involvements.select_related("team", "team__agency", "worker"),
+        "shares": child.shares.select_related("to_agency", "shared_by"),
+        "merges": child.merges_kept.select_related("merged_by"),
+        "age": child.age_on(timezone.localdate()),
+        "can_edit": can(request.user, "child.edit"),
+        "can_merge": can(request.user, "child.merge"),
+    }
+    return render(request, "children/profile.html", context)
+
+
+@require_capability("child.create")
+def create(request: HttpRequest) -> HttpResponse:
+    teams = Team.objects.filter(pk__in=team_ids_for(request.user, "child.create"))
+    form = ChildCreateForm(request.POST or None, teams=teams, initial={"team": teams.first()})
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            selectors.child_possible_duplicates(
+                given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
+            )
+        )
+        if duplicates and not data["not_a_duplicate"]:
+            form.add_error(
+                "not_a_duplicate",
+                "There may already be a record for this child. Check the possible matches, then confirm this is a different child.",
+            )
+        else:
+            identifiers = []
+            if data["identifier_kind"]:
+                identifiers.append(services.IdentifierInput(data["identifier_kind"], data["identifier_value"]))
+            try:
+                child = services.child_create(
+                    user=request.user,
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    known_as=data["known_as"],
+                    date_of_birth=data["date_of_birth"],
+                    sex=data["sex"],
+                    ethnicity=data["ethnicity"],
+                    home_la=data["home_la"],
+                    team=data["team"],
+                    identifiers=identifiers,
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"Record created for {child.full_name}.")
+                return redirect("children:profile", pk=child.pk)
+    return render(request, "children/create.html", {"form": form, "duplicates": duplicates})
+
+
+@require_capability("child.edit")
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.child_get_for_user(request.user, pk, action="child.view")
+    initial = {f: getattr(child, f) for f in services.EDITABLE_FIELDS}
+    form = ChildEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.child_update(user=request.user, child=child, reason=reason, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("children:profile", pk=child.pk)
+    return render(request, "children/edit.html", {"form": form, "child": child})
+
+
+@require_capability("child.edit")
+def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.child_get_for_user(request.user, pk)
+    form = IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identifier_add(user=request.user, child=child, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Identifier added.")
+            return redirect("children:profile", pk=child.pk)
+    return render(request, "children/subform.html", {"form": form, "child": child, "title": "Add an identifier"})
+
+
+@require_capability("child.edit")
+def carer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.child_get_for_user(request.user, pk)
+    form = CarerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_add(user=request.user, child=child, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Carer added.")
+            return redirect("children:profile", pk=child.pk)
+    return render(request, "children/subform.html", {"form": form, "child": child, "title": "Add a parent or carer"})
+
+
+@require_capability("child.merge")
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    keep = selectors.child_get_for_user(request.user, pk)
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            duplicate = selectors.child_get_for_user(
+                request.user, form.cleaned_data["duplicate"], action="child.merge.open"
+            )
+            services.child_merge(user=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"])
+        except Http404:
+            form.add_error("duplicate", "There is no record with that number that you can see. Check the number.")
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Record {duplicate.pk} merged into this record. Its history is kept.")
+            return redirect("children:profile", pk=keep.pk)
+    return render(request, "children/subform.html", {"form": form, "child": keep, "title": "Merge a duplicate record into this one"})

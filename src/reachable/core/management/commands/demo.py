@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from reachable.children.models import Child
+from reachable.synth.demo_users import DEMO_PASSWORD, DEMO_USERS
+from reachable.synth.services import synth_partnership
+
+
+class Command(BaseCommand):
+    help = "Set up the demo on SQLite with synthetic data, print the sign-ins, and serve on 127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--children", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="Set up and print the sign-ins, then stop.")
+
+    def handle(self, *args: Any, children: int, seed: int, addrport: str, no_serve: bool, **options: Any) -> None:
+        if settings.MODE != "demo":
+            raise CommandError("Run the demo with REACHABLE_MODE=demo (the `reachable demo` command sets it).")
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Child.objects.exists():
+            self.stdout.write(f"Generating the synthetic partnership ({children} children, seed {seed})...")
+            call_command("synth", seed=seed, children=children)
+        self.stdout.write("\nDemo sign-ins (synthetic people; password for all: " + DEMO_PASSWORD + ")")
+        for spec in DEMO_USERS:
+            self.stdout.write(f"  {spec.username:<20} {spec.role.label}")
+        self.stdout.write(
+            "  The admin account needs a two-factor code: scan the QR code at first sign-in, or run\n"
+            "  `REACHABLE_MODE=demo reachable totp_code admin` for the current code.\n"
+        )
+        if not no_serve:
+            self.stdout.write(f"Serving on http://{addrport}/ (Ctrl+C to stop)")
+            call_command("runserver", addrport, use_reloader=False)

@@ -1,0 +1,1 @@
+"""Small helpers shared by every app. Domain logic never lives here."""
