@@ -26,9 +26,20 @@ def fold(text: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Soundex of the folded name: stable under most single-letter typos after the first letter."""
+    """Soundex of the folded name: stable under most typos after the first letter."""
     folded = fold(name)
     return jellyfish.soundex(folded) if folded else ""
+
+
+def name_affixes(name: str) -> tuple[str, str]:
+    """First and last three letters of the folded name.
+
+    With the Soundex key they give three ways for a name to match: a single typo near the start
+    leaves the suffix intact, one near the end leaves the prefix, and a phonetic spelling
+    (Smyth for Smith) keeps the Soundex key.
+    """
+    folded = fold(name)
+    return folded[:3], folded[-3:]
 
 
 def parse_date(token: str, *, today: dt.date | None = None) -> dt.date | None:

@@ -35,6 +35,10 @@ class Child(models.Model):
     # Phonetic keys, kept by the services, so that a misspelt name still finds the child.
     given_name_key = models.CharField(max_length=8, editable=False)
     family_name_key = models.CharField(max_length=8, editable=False)
+    given_name_prefix = models.CharField(max_length=3, editable=False)
+    given_name_suffix = models.CharField(max_length=3, editable=False)
+    family_name_prefix = models.CharField(max_length=3, editable=False)
+    family_name_suffix = models.CharField(max_length=3, editable=False)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -48,7 +52,11 @@ class Child(models.Model):
         verbose_name_plural = "children"
         indexes = [
             models.Index(fields=["family_name_key", "given_name_key"]),
+            models.Index(fields=["family_name_prefix", "given_name_prefix"]),
+            models.Index(fields=["family_name_suffix", "given_name_suffix"]),
             models.Index(fields=["given_name_key"]),
+            models.Index(fields=["given_name_prefix"]),
+            models.Index(fields=["given_name_suffix"]),
             models.Index(fields=["date_of_birth"]),
         ]
 

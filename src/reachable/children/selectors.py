@@ -11,7 +11,7 @@ from django.http import Http404
 
 from reachable.accounts.permissions import child_scope
 from reachable.audit.services import audit_record
-from reachable.children.matching import name_key, name_similarity, parse_query
+from reachable.children.matching import name_affixes, name_key, name_similarity, parse_query
 from reachable.children.models import Child, ChildIdentifier
 
 CANDIDATE_LIMIT = 2000  # rows scored in Python per search; the blocking keys keep it far below this
@@ -53,6 +53,16 @@ class SearchHit:
     matched_on: str
 
 
+def _is(name: str, part: str) -> Q:
+    """The child's given or family name sounds like ``name``, allowing for a typo."""
+    prefix, suffix = name_affixes(name)
+    return (
+        Q(**{f"{part}_name_key": name_key(name)})
+        | Q(**{f"{part}_name_prefix": prefix})
+        | Q(**{f"{part}_name_suffix": suffix})
+    )
+
+
 def _candidates(query_text: str) -> tuple[Q | None, Any]:
     parsed = parse_query(query_text)
     if parsed.is_empty:
@@ -62,17 +72,20 @@ def _candidates(query_text: str) -> tuple[Q | None, Any]:
         clauses |= Q(
             pk__in=ChildIdentifier.objects.filter(value_normalised__in=parsed.identifiers).values("child_id")
         )
-    keys = [k for k in (name_key(n) for n in parsed.names) if k]
-    if len(keys) >= 2:
-        first, last = keys[0], keys[-1]
-        clauses |= Q(given_name_key=first, family_name_key=last) | Q(given_name_key=last, family_name_key=first)
-    elif len(keys) == 1:
-        clauses |= Q(family_name_key=keys[0]) | Q(given_name_key=keys[0])
+    names = [n for n in parsed.names if name_key(n)]
+    if len(names) >= 2:
+        first, last = names[0], names[-1]
+        clauses |= _is(first, "given") & _is(last, "family") | _is(last, "given") & _is(first, "family")
+    elif len(names) == 1:
+        clauses |= _is(names[0], "given") | _is(names[0], "family")
     if parsed.date_of_birth:
         by_dob = Q(date_of_birth=parsed.date_of_birth)
-        if keys:
+        if names:
             # With a date of birth, one name matching is enough: it tolerates a badly misspelt other name.
-            by_dob &= Q(family_name_key__in=keys) | Q(given_name_key__in=keys)
+            any_name = Q(pk__in=[])
+            for n in names:
+                any_name |= _is(n, "given") | _is(n, "family")
+            by_dob &= any_name
         clauses |= by_dob
     return clauses, parsed
 
@@ -120,9 +133,8 @@ def child_possible_duplicates(
     Only the fact of a possible match and its identifier are shown to the creator: enough to ask
     a manager to check, without disclosing a record they may not see.
     """
-    g, f = name_key(given_name), name_key(family_name)
     return Child.objects.filter(
-        Q(given_name_key=g, family_name_key=f) | Q(given_name_key=f, family_name_key=g),
+        _is(given_name, "given") & _is(family_name, "family") | _is(family_name, "given") & _is(given_name, "family"),
         date_of_birth=date_of_birth,
         merged_into__isnull=True,
     ).order_by("pk")[:limit]

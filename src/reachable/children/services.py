@@ -14,7 +14,7 @@ from django.utils import timezone
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_record
 from reachable.children.identifiers import normalise_identifier, validate_identifier
-from reachable.children.matching import name_key
+from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import Carer, Child, ChildIdentifier, ChildMerge, Involvement, ServiceStatus
 from reachable.core.models import Area, Code, Team
 
@@ -63,6 +63,8 @@ def _check_identifiers(identifiers: list[IdentifierInput], *, exclude_child: Chi
 def _apply_name_keys(child: Child) -> None:
     child.given_name_key = name_key(child.given_name)
     child.family_name_key = name_key(child.family_name)
+    child.given_name_prefix, child.given_name_suffix = name_affixes(child.given_name)
+    child.family_name_prefix, child.family_name_suffix = name_affixes(child.family_name)
 
 
 def child_create(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from faker.providers.person.en_GB import Provider as NameLists
 
-from reachable.children.matching import name_key
+from reachable.children.matching import name_affixes, name_key
 from reachable.core.models import Area, Code, Team
 from reachable.synth.denylist import is_denied
 
@@ -144,7 +144,7 @@ def generate(*, seed: int, count: int, first_id: int, ctx: Context, created_at: 
         bundle = ChildBundle(
             child=(
                 child_id, given, family, "", dob, ctx.sex[sex], ethnicity, la,
-                name_key(given), name_key(family), created_at, created_at, creator_id,
+                name_key(given), name_key(family), *name_affixes(given), *name_affixes(family), created_at, created_at, creator_id,
             )
         )
         started = REFERENCE_DATE - dt.timedelta(days=rng.randrange(1, 400))

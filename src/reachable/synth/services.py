@@ -22,7 +22,8 @@ from reachable.synth.generator import REFERENCE_DATE, Context, generate
 SYSTEM_USERNAME = "synth"
 CHILD_FIELDS = [
     "id", "given_name", "family_name", "known_as", "date_of_birth", "sex", "ethnicity", "home_la",
-    "given_name_key", "family_name_key", "created_at", "updated_at", "created_by",
+    "given_name_key", "family_name_key", "given_name_prefix", "given_name_suffix",
+    "family_name_prefix", "family_name_suffix", "created_at", "updated_at", "created_by",
 ]
 
 
