@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.shortcuts import redirect
 from django.urls import include, path
 
-from reachable.lib.admin import admin_site_allows
+from reachable.lib.admin import admin_site_allows, admin_site_login
 
 # The admin uses Reachable's own sign-in (with lockout and two-factor) and its own rule for entry.
 admin.site.has_permission = admin_site_allows  # type: ignore[method-assign]
-admin.site.login = lambda request, extra_context=None: redirect(f"/accounts/sign-in/?next={request.path}")  # type: ignore[method-assign]
+admin.site.login = admin_site_login  # type: ignore[method-assign]
 admin.site.site_header = "Reachable: reference data and users"
 
 urlpatterns = [

@@ -23,11 +23,25 @@ class SearchForm(forms.Form):
 
 
 class ChildForm(forms.Form):
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
+    given_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the child's first name."}
+    )
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the child's last name."}
+    )
     known_as = forms.CharField(label="Other names or spellings (optional)", max_length=100, required=False)
-    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2009")
-    sex = CodeChoiceField(label="Sex", queryset=Code.objects.none(), widget=forms.RadioSelect, empty_label=None)
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        help_text="For example, 27 3 2009",
+        error_messages={"required": "Enter the child's date of birth.", "incomplete": "Enter a day, month and year."},
+    )
+    sex = CodeChoiceField(
+        label="Sex",
+        queryset=Code.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the child's sex, or 'Not known'."},
+    )
     ethnicity = CodeChoiceField(
         label="Ethnicity (optional)", queryset=Code.objects.none(), required=False, empty_label="Not recorded"
     )
@@ -57,9 +71,12 @@ class ChildCreateForm(ChildForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: Any, ask_not_duplicate: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        if not ask_not_duplicate:
+            # Only asked once possible matches have been shown.
+            del self.fields["not_a_duplicate"]
         self.fields["identifier_kind"].queryset = codes_for("identifier-kind")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
@@ -72,6 +89,7 @@ class ChildCreateForm(ChildForm):
 class ChildEditForm(ChildForm):
     reason = forms.CharField(
         label="Why are you changing this?",
+        error_messages={"required": "Say why you are changing the record."},
         help_text="For example: spelling confirmed with the child's carer.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -100,7 +118,12 @@ class CarerForm(forms.Form):
 class MergeForm(forms.Form):
     duplicate = forms.IntegerField(
         label="Record number of the duplicate",
+        error_messages={"required": "Enter the record number of the duplicate."},
         help_text="The number shown under the child's name on the duplicate record. That record will be folded into this one.",
         min_value=1,
     )
-    reason = forms.CharField(label="Why are these the same child?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why are these the same child?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why these records are the same child."},
+    )

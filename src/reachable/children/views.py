@@ -55,7 +55,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("child.create")
 def create(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(pk__in=team_ids_for(request.user, "child.create"))
-    form = ChildCreateForm(request.POST or None, teams=teams, initial={"team": teams.first()})
+    asked = request.POST.get("duplicates_shown") == "1"
+    form = ChildCreateForm(request.POST or None, teams=teams, ask_not_duplicate=asked, initial={"team": teams.first()})
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -64,7 +65,9 @@ def create(request: HttpRequest) -> HttpResponse:
                 given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
             )
         )
-        if duplicates and not data["not_a_duplicate"]:
+        if duplicates and not data.get("not_a_duplicate"):
+            form = ChildCreateForm(request.POST, teams=teams, ask_not_duplicate=True)
+            form.is_valid()
             form.add_error(
                 "not_a_duplicate",
                 "There may already be a record for this child. Check the possible matches, then confirm this is a different child.",

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
@@ -14,6 +18,13 @@ from reachable.audit.services import audit_record
 def admin_site_allows(request: Any) -> bool:
     """The admin site is for partnership admins only (two-factor is enforced by middleware)."""
     return bool(request.user.is_active and can(request.user, "reference.edit"))
+
+
+def admin_site_login(request: Any, extra_context: Any = None) -> HttpResponse:
+    """Send visitors to Reachable's sign-in; a signed-in user without the role gets 403, not a loop."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect(f"{reverse('accounts:login')}?next={request.GET.get('next', '/admin/')}")
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -1,0 +1,216 @@
+"""Every role x every endpoint x every relationship to a child, from one table.
+
+The table is written out here by hand, not derived from the permission code, so a change to who may
+see what has to be made in both places. A URL with no entry in ENDPOINTS fails
+``test_every_endpoint_has_an_entry``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from reachable.accounts.roles import Role
+from reachable.audit.models import AuditEvent
+from reachable.children.models import Child
+from reachable.core.models import Agency, Team
+from reachable.testing import ChildFactory, involve, person, share, signed_in_client
+
+CUSTODY, EXPLOIT, MANAGER = "custody_practitioner", "exploitation_practitioner", "team_manager"
+PARTNER, SUBMITTER, ANALYST = "partner_user", "data_submitter", "analyst"
+INTEL, PROGRAMME, ADMIN = "intelligence_officer", "programme_lead", "partnership_admin"
+ALL = frozenset(Role.values)
+CASEWORK = frozenset({CUSTODY, EXPLOIT, MANAGER})
+SEE_CHILDREN = CASEWORK | {PARTNER}
+NOBODY: frozenset[str] = frozenset()
+
+# Where each role's person sits in the bundled partnership: (agency, team).
+ACTORS = {
+    CUSTODY: ("norfolk-yjs", "norfolk-custody-ei"),
+    EXPLOIT: ("norfolk-childrens", "norfolk-mace"),
+    MANAGER: ("norfolk-childrens", "norfolk-mace"),
+    PARTNER: ("norfolk-education", "northgate-safeguarding"),
+    SUBMITTER: ("suffolk-yjs", None),
+    ANALYST: ("partnership-team", None),
+    INTEL: ("essex-police", None),
+    PROGRAMME: ("partnership-team", None),
+    ADMIN: ("partnership-team", None),
+}
+
+# Which roles see a child, by the child's relationship to the person asking.
+SEES = {
+    "own case": CASEWORK,
+    "same team": CASEWORK,
+    "other agency": NOBODY,
+    "other area": NOBODY,
+    "shared with their agency": SEE_CHILDREN,
+    "not shared": NOBODY,
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    roles: frozenset[str]
+    on_child: bool = False
+    api: bool = False
+    kwargs: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    public: bool = False
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "core:home": Endpoint(ALL),
+    "accounts:login": Endpoint(ALL, public=True),
+    "accounts:logout": Endpoint(ALL, public=True),
+    "accounts:two_factor": Endpoint(ALL),
+    "children:search": Endpoint(SEE_CHILDREN),
+    "children:create": Endpoint(CASEWORK),
+    "children:profile": Endpoint(SEE_CHILDREN, on_child=True),
+    "children:edit": Endpoint(CASEWORK, on_child=True),
+    "children:identifier_add": Endpoint(CASEWORK, on_child=True),
+    "children:carer_add": Endpoint(CASEWORK, on_child=True),
+    "children:merge": Endpoint(frozenset({MANAGER}), on_child=True),
+    "audit:search": Endpoint(frozenset({ADMIN})),
+    "admin:*": Endpoint(frozenset({ADMIN})),
+    "api:schema": Endpoint(ALL, api=True),
+    "api:docs": Endpoint(ALL, api=True),
+    "api:api-root": Endpoint(ALL, api=True),
+    "api:child-list": Endpoint(SEE_CHILDREN, api=True, query="?q=Smith"),
+    "api:child-detail": Endpoint(SEE_CHILDREN, api=True, on_child=True),
+    "api:area-list": Endpoint(ALL, api=True),
+    "api:area-detail": Endpoint(ALL, api=True, kwargs={"slug": "norfolk"}),
+    "api:agency-list": Endpoint(ALL, api=True),
+    "api:agency-detail": Endpoint(ALL, api=True, kwargs={"slug": "norfolk-police"}),
+    "api:team-list": Endpoint(ALL, api=True),
+    "api:team-detail": Endpoint(ALL, api=True, kwargs={"slug": "norfolk-mace"}),
+    "api:code-list": Endpoint(ALL, api=True),
+    "api:code-detail": Endpoint(ALL, api=True, kwargs={"pk": "FIRST_CODE"}),
+}
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str) -> None:  # type: ignore[type-arg]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif pattern.name:
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_endpoint_has_an_entry() -> None:
+    missing = {n for n in _url_names() if n not in ENDPOINTS and not n.startswith("admin:")}
+    assert not missing, f"Add these endpoints to the authorization table: {sorted(missing)}"
+
+
+def _actor(role: str):  # type: ignore[no-untyped-def]
+    agency, team = ACTORS[role]
+    return person(role, agency, team, username=f"actor-{role}")
+
+
+def _own_team(actor) -> Team:  # type: ignore[no-untyped-def]
+    membership = actor.active_memberships[0]
+    if membership.team:
+        return membership.team
+    agency = membership.agency
+    team, _ = Team.objects.get_or_create(
+        slug=f"team-of-{agency.slug}", defaults={"name": "A team", "agency": agency, "area": agency.areas.first()}
+    )
+    return team
+
+
+def _child_related(actor, relationship: str) -> Child:  # type: ignore[no-untyped-def]
+    child = ChildFactory()
+    colleague = person(EXPLOIT, "norfolk-childrens", "norfolk-mace", username=f"colleague-{child.pk}")
+    agency_slug = actor.active_memberships[0].agency.slug
+    if relationship == "own case":
+        involve(child, _own_team(actor), worker=actor)
+    elif relationship == "same team":
+        involve(child, _own_team(actor), worker=None)
+    elif relationship == "other agency":
+        other = "norfolk-yjs-casework" if agency_slug == "norfolk-police" else "norfolk-police-safeguarding"
+        involve(child, other)
+    elif relationship == "other area":
+        involve(child, "cambs-safe")
+    elif relationship == "shared with their agency":
+        share(child, Agency.objects.get(slug=agency_slug), by=colleague)
+    return child
+
+
+def _path(name: str, endpoint: Endpoint, child: Child | None = None) -> str:
+    from reachable.core.models import Code
+
+    kwargs = dict(endpoint.kwargs)
+    if kwargs.get("pk") == "FIRST_CODE":
+        kwargs["pk"] = str(Code.objects.order_by("pk").first().pk)  # type: ignore[union-attr]
+    if child is not None:
+        kwargs["pk"] = str(child.pk)
+    if name == "admin:*":
+        return reverse("admin:index")
+    return reverse(name, kwargs=kwargs or None) + endpoint.query
+
+
+def _get(client, name: str, path: str):  # type: ignore[no-untyped-def]
+    if name == "accounts:logout":
+        return client.post(path)
+    if name == "admin:*":
+        return client.get(path, follow=True)
+    return client.get(path, HTTP_ACCEPT="application/json" if path.startswith("/api/") and "docs" not in path else "text/html")
+
+
+PLAIN = [(n, e) for n, e in ENDPOINTS.items() if not e.on_child]
+ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), PLAIN, ids=[n for n, _ in PLAIN])
+def test_plain_endpoint(role: str, name: str, endpoint: Endpoint) -> None:
+    client = signed_in_client(_actor(role))
+    response = _get(client, name, _path(name, endpoint))
+    if endpoint.public:
+        assert response.status_code in {200, 302}
+    elif role in endpoint.roles:
+        assert response.status_code == 200, f"{role} should reach {name}"
+    else:
+        assert response.status_code == 403, f"{role} must not reach {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), ON_CHILD, ids=[n for n, _ in ON_CHILD])
+def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint) -> None:
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    for relationship, seen_by in SEES.items():
+        child = _child_related(actor, relationship)
+        response = _get(client, name, _path(name, endpoint, child))
+        if role not in endpoint.roles:
+            assert response.status_code == 403, f"{role} has no access to {name} at all"
+        elif role in seen_by:
+            assert response.status_code == 200, f"{role} should open {name} for a child: {relationship}"
+            assert AuditEvent.objects.filter(user=actor, child_id=child.pk, action__startswith="child.view").exists()
+        else:
+            assert response.status_code == 404, f"{role} must get 404 on {name} for a child: {relationship}"
+            assert AuditEvent.objects.filter(user=actor, child_id=child.pk, action__endswith=".denied").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "endpoint"), [*PLAIN, *ON_CHILD], ids=[n for n, _ in [*PLAIN, *ON_CHILD]])
+def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: Endpoint) -> None:  # type: ignore[no-untyped-def]
+    child = ChildFactory() if endpoint.on_child else None
+    response = _get(client, name, _path(name, endpoint, child))
+    if endpoint.public:
+        assert response.status_code in {200, 302}
+    elif endpoint.api:
+        assert response.status_code in {401, 403}
+    elif name == "admin:*":
+        assert response.redirect_chain[-1][0].startswith("/accounts/sign-in/")
+    else:
+        assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]

@@ -1,0 +1,25 @@
+"""Fixtures for every app's tests: the bundled partnership is loaded once per test database."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from reachable.core.services import partnership_load
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        partnership_load()
+
+
+@pytest.fixture
+def norfolk_worker(db):  # type: ignore[no-untyped-def]
+    from reachable.testing import person
+
+    return person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="tom.worker")

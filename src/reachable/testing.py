@@ -1,0 +1,94 @@
+"""Test helpers shared by every app's tests: factories and named people in the bundled partnership.
+
+Only imported by tests. Factories build through the ORM; the service functions are what the tests
+exercise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from reachable.accounts.models import Membership, User
+from reachable.accounts.roles import Role
+from reachable.children.matching import name_affixes, name_key
+from reachable.children.models import Child, Involvement
+from reachable.core.models import Agency, Code, Team
+from reachable.sharing.models import Share
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            self.save()
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    given_name = factory.Faker("first_name_male", locale="en_GB")
+    family_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=16 * 365))
+    sex = factory.LazyFunction(lambda: Code.objects.get(code_list__key="sex", code="M"))
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.LazyFunction(timezone.now)
+    given_name_key = factory.LazyAttribute(lambda o: name_key(o.given_name))
+    family_name_key = factory.LazyAttribute(lambda o: name_key(o.family_name))
+    given_name_prefix = factory.LazyAttribute(lambda o: name_affixes(o.given_name)[0])
+    given_name_suffix = factory.LazyAttribute(lambda o: name_affixes(o.given_name)[1])
+    family_name_prefix = factory.LazyAttribute(lambda o: name_affixes(o.family_name)[0])
+    family_name_suffix = factory.LazyAttribute(lambda o: name_affixes(o.family_name)[1])
+
+
+def person(role: str, agency: str, team: str | None = None, username: str | None = None) -> User:
+    """A user holding one role in an agency (and team) of the bundled partnership."""
+    user = UserFactory(username=username or f"{role}-{team or agency}")
+    Membership.objects.create(
+        user=user,
+        role=role,
+        agency=Agency.objects.get(slug=agency),
+        team=Team.objects.get(slug=team) if team else None,
+    )
+    return user
+
+
+def involve(child: Child, team: str | Team, worker: User | None = None) -> Involvement:
+    team_obj = team if isinstance(team, Team) else Team.objects.get(slug=team)
+    return Involvement.objects.create(
+        child=child, team=team_obj, worker=worker, started_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+
+
+def share(child: Child, agency: str | Agency, by: User) -> Share:
+    agency_obj = agency if isinstance(agency, Agency) else Agency.objects.get(slug=agency)
+    return Share.objects.create(child=child, to_agency=agency_obj, shared_by=by, reason="Safeguarding concern")
+
+
+def signed_in_client(user: User) -> Client:
+    """A test client signed in as the user; admins also pass two-factor, as they must."""
+    client = Client()
+    client.force_login(user)
+    if Role.PARTNERSHIP_ADMIN in user.roles:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
