@@ -92,3 +92,10 @@ def signed_in_client(user: User) -> Client:
         session["otp_device_id"] = device.persistent_id
         session.save()
     return client
+
+
+def page(response: Any) -> str:
+    """The response body as a person would read it (HTML entities decoded)."""
+    import html
+
+    return html.unescape(response.content.decode())

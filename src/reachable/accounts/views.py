@@ -51,7 +51,7 @@ def _safe_next(request: HttpRequest) -> str:
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     device = totp_device_for(request.user)  # type: ignore[arg-type]
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if two_factor_verify(request=request, token=form.cleaned_data["token"]):
             return redirect(_safe_next(request))

@@ -79,23 +79,32 @@ def parse_query(text: str) -> ParsedQuery:
         if date is not None:
             parsed.date_of_birth = date
         elif _NAME.match(token):
-            if fold(token):
+            if len(fold(token)) >= 2:  # a lone initial is too vague to search on
                 parsed.names.append(token)
         elif any(ch.isdigit() for ch in token):
             ident = normalise_identifier(token)
             if ident:
                 parsed.identifiers.append(ident)
+    # An identifier typed with spaces ("09 123456 A") arrives as several tokens.
+    whole = normalise_identifier(text)
+    if parsed.date_of_birth is None and any(ch.isdigit() for ch in whole) and whole not in parsed.identifiers:
+        parsed.identifiers.append(whole)
     return parsed
 
 
 def name_similarity(query_names: list[str], given: str, family: str, known_as: str = "") -> float:
-    """0-100: how well the typed names match the child's, in either order."""
+    """0-100: how well the typed names match the child's, first and last name in either order."""
     if not query_names:
         return 0.0
-    typed = " ".join(fold(n) for n in query_names)
-    other_given = [fold(n) for n in known_as.split() if fold(n)]
+    givens = [g for g in (fold(given), *(fold(n) for n in known_as.split())) if g]
+    surname = fold(family)
     if len(query_names) == 1:
-        forms = [f for f in (fold(given), fold(family), *other_given) if f]
-        return max((fuzz.ratio(typed, f) for f in forms), default=0.0)
-    full_names = [f"{g} {fold(family)}" for g in (fold(given), *other_given)]
-    return max(fuzz.token_sort_ratio(typed, n) for n in full_names)
+        typed = fold(query_names[0])
+        return max((fuzz.ratio(typed, form) for form in (*givens, surname) if form), default=0.0)
+
+    def pair(typed_given: str, typed_family: str) -> float:
+        best_given = max((fuzz.ratio(typed_given, g) for g in givens), default=0.0)
+        return (best_given + fuzz.ratio(typed_family, surname)) / 2
+
+    first, last = fold(query_names[0]), fold(query_names[-1])
+    return max(pair(first, last), pair(last, first))

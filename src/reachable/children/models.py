@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from reachable.core.models import Area, Code, Team
@@ -149,4 +150,4 @@ class ChildMerge(models.Model):
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField()
-    snapshot = models.JSONField()
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)

@@ -56,7 +56,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(pk__in=team_ids_for(request.user, "child.create"))
     asked = request.POST.get("duplicates_shown") == "1"
-    form = ChildCreateForm(request.POST or None, teams=teams, ask_not_duplicate=asked, initial={"team": teams.first()})
+    form = ChildCreateForm(request.POST if request.method == "POST" else None, teams=teams, ask_not_duplicate=asked, initial={"team": teams.first()})
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -101,7 +101,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.child_get_for_user(request.user, pk, action="child.view")
     initial = {f: getattr(child, f) for f in services.EDITABLE_FIELDS}
-    form = ChildEditForm(request.POST or None, initial=initial)
+    form = ChildEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
@@ -118,7 +118,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("child.edit")
 def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.child_get_for_user(request.user, pk)
-    form = IdentifierForm(request.POST or None)
+    form = IdentifierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.identifier_add(user=request.user, child=child, **form.cleaned_data)
@@ -133,7 +133,7 @@ def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("child.edit")
 def carer_add(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.child_get_for_user(request.user, pk)
-    form = CarerForm(request.POST or None)
+    form = CarerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.carer_add(user=request.user, child=child, **form.cleaned_data)
@@ -148,7 +148,7 @@ def carer_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("child.merge")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     keep = selectors.child_get_for_user(request.user, pk)
-    form = MergeForm(request.POST or None)
+    form = MergeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             duplicate = selectors.child_get_for_user(
