@@ -69,11 +69,15 @@ def _service_error(exc: DjangoValidationError) -> Response:
     return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
+_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The child's record number.")
+
+
 class ChildViewSet(viewsets.ViewSet):
     """Children the caller may see. Anything else is 404, and the attempt is audited."""
 
     permission_classes = [HasCapability.of("child.view")]
     serializer_class = ChildSerializer
+    lookup_value_regex = r"\d+"
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Name, date of birth and/or identifier; typos allowed.")],
@@ -86,7 +90,7 @@ class ChildViewSet(viewsets.ViewSet):
         hits = selectors.child_search(request.user, query)
         return Response(SearchHitSerializer(hits, many=True).data)
 
-    @extend_schema(responses=ChildSerializer)
+    @extend_schema(parameters=[_ID], responses=ChildSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         child = selectors.child_get_for_user(request.user, int(pk), action="child.view.api")
         return Response(ChildSerializer(child).data)
@@ -105,7 +109,7 @@ class ChildViewSet(viewsets.ViewSet):
             return _service_error(exc)
         return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ChildUpdateSerializer, responses=ChildSerializer)
+    @extend_schema(parameters=[_ID], request=ChildUpdateSerializer, responses=ChildSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         if not can(request.user, "child.edit"):
             return Response({"detail": "Your role cannot change children's records."}, status=403)

@@ -15,6 +15,12 @@ def three_events(norfolk_worker):  # type: ignore[no-untyped-def]
     return [audit_record(user=norfolk_worker, action="child.view", child_id=i, reason="visit") for i in (1, 2, 3)]
 
 
+@pytest.fixture(autouse=True)
+def append_only_guard():  # type: ignore[no-untyped-def]
+    """The triggers as migrations install them (a browser test drops them so it can empty its database)."""
+    guard.install(connection)
+
+
 @pytest.fixture
 def guard_lifted():  # type: ignore[no-untyped-def]
     """Someone with the database owner's rights, able to drop the append-only triggers."""
