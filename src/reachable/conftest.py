@@ -13,13 +13,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         partnership_load()
 
 
 @pytest.fixture
-def norfolk_worker(db):  # type: ignore[no-untyped-def]
+def norfolk_worker(db):
     from reachable.testing import person
 
-    return person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="tom.worker")
+    return person(
+        "exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="tom.worker"
+    )

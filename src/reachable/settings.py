@@ -26,7 +26,9 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("REACHABLE_SECRET_KEY must be at least 50 random characters.")
 else:
-    SECRET_KEY = envstr("REACHABLE_SECRET_KEY", f"insecure-{MODE}-key-never-use-in-production-" + "x" * 20)
+    SECRET_KEY = envstr(
+        "REACHABLE_SECRET_KEY", f"insecure-{MODE}-key-never-use-in-production-" + "x" * 20
+    )
 
 ALLOWED_HOSTS = envlist(
     "REACHABLE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]

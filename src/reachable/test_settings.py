@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("REACHABLE_MODE", "test")
 
-from reachable.settings import *  # noqa: E402,F403
+from reachable.settings import *  # noqa: F403

@@ -7,7 +7,7 @@ exercise.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.test import Client
@@ -21,7 +21,7 @@ from reachable.children.models import Child, Involvement
 from reachable.core.models import Agency, Code, Team
 from reachable.sharing.models import Share
 
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -35,9 +35,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            self.save()
+            obj.save()
 
 
 class ChildFactory(factory.django.DjangoModelFactory):
@@ -60,7 +60,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
 
 def person(role: str, agency: str, team: str | None = None, username: str | None = None) -> User:
     """A user holding one role in an agency (and team) of the bundled partnership."""
-    user = UserFactory(username=username or f"{role}-{team or agency}")
+    user = cast(User, UserFactory(username=username or f"{role}-{team or agency}"))
     Membership.objects.create(
         user=user,
         role=role,
@@ -73,13 +73,18 @@ def person(role: str, agency: str, team: str | None = None, username: str | None
 def involve(child: Child, team: str | Team, worker: User | None = None) -> Involvement:
     team_obj = team if isinstance(team, Team) else Team.objects.get(slug=team)
     return Involvement.objects.create(
-        child=child, team=team_obj, worker=worker, started_on=timezone.localdate() - dt.timedelta(days=30)
+        child=child,
+        team=team_obj,
+        worker=worker,
+        started_on=timezone.localdate() - dt.timedelta(days=30),
     )
 
 
 def share(child: Child, agency: str | Agency, by: User) -> Share:
     agency_obj = agency if isinstance(agency, Agency) else Agency.objects.get(slug=agency)
-    return Share.objects.create(child=child, to_agency=agency_obj, shared_by=by, reason="Safeguarding concern")
+    return Share.objects.create(
+        child=child, to_agency=agency_obj, shared_by=by, reason="Safeguarding concern"
+    )
 
 
 def signed_in_client(user: User) -> Client:
@@ -99,3 +104,8 @@ def page(response: Any) -> str:
     import html
 
     return html.unescape(response.content.decode())
+
+
+def make_child(**fields: Any) -> Child:
+    """A child's record built by ChildFactory, typed as the model."""
+    return cast(Child, ChildFactory(**fields))

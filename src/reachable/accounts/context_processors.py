@@ -24,13 +24,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
+    items: list[dict[str, Any]] = [
         {"label": label, "url": reverse(name), "active": False}
         for label, name, capability in NAVIGATION
         if capability is None or can(user, capability)
     ]
     # The most specific link that the current page sits under is the active one.
-    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

@@ -58,4 +58,6 @@ class HasCapability(BasePermission):
         return type(f"Has_{capability.replace('.', '_')}", (cls,), {"capability": capability})
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and can(request.user, self.capability))
+        return bool(
+            request.user and request.user.is_authenticated and can(request.user, self.capability)
+        )

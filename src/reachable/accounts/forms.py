@@ -12,7 +12,9 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false"}
+        )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
@@ -22,5 +24,11 @@ class TokenForm(forms.Form):
         help_text="The 6-digit code. It changes every 30 seconds.",
         max_length=6,
         min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "govuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "class": "govuk-input--width-5",
+            }
+        ),
     )

@@ -33,13 +33,17 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=40, choices=Role.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
     areas = models.ManyToManyField(Area, blank=True, related_name="memberships")
     active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "agency", "team"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency", "team"], name="membership_unique"
+            ),
         ]
 
     def __str__(self) -> str:

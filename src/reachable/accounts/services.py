@@ -55,7 +55,12 @@ def membership_add(
             user=by,
             action="membership.add",
             obj=membership,
-            detail={"user": user.username, "role": role, "agency": agency.slug, "team": team.slug if team else None},
+            detail={
+                "user": user.username,
+                "role": role,
+                "agency": agency.slug,
+                "team": team.slug if team else None,
+            },
         )
     user.__dict__.pop("roles", None)
     user.__dict__.pop("active_memberships", None)
@@ -75,7 +80,9 @@ def two_factor_verify(*, request: Any, token: str) -> bool:
     user = request.user
     device = totp_device_for(user)
     ok = device.verify_token(token)
-    audit_record(user=user, action="signin.two_factor" if ok else "signin.two_factor.failed", obj=device)
+    audit_record(
+        user=user, action="signin.two_factor" if ok else "signin.two_factor.failed", obj=device
+    )
     if ok:
         if not device.confirmed:
             device.confirmed = True

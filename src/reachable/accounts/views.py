@@ -45,7 +45,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.GET.get("next", "/")
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
+    return (
+        target
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        else "/"
+    )
 
 
 @login_required
@@ -55,9 +59,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if two_factor_verify(request=request, token=form.cleaned_data["token"]):
             return redirect(_safe_next(request))
-        form.add_error("token", "The code is not right. Check the time on your phone and enter the newest code.")
+        form.add_error(
+            "token",
+            "The code is not right. Check the time on your phone and enter the newest code.",
+        )
     context = {"form": form, "enrolling": not device.confirmed}
     if not device.confirmed:
-        context["qr_svg"] = segno.make(device.config_url).svg_inline(scale=4, title="QR code for your authenticator app")
+        context["qr_svg"] = segno.make(device.config_url).svg_inline(
+            scale=4, title="QR code for your authenticator app"
+        )
         context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
     return render(request, "accounts/two_factor.html", context)

@@ -5,10 +5,21 @@ from django import forms
 
 class AuditSearchForm(forms.Form):
     username = forms.CharField(label="Username (optional)", max_length=150, required=False)
-    action = forms.CharField(label="Action starts with (optional)", help_text="For example child.view or signin", max_length=64, required=False)
-    child_id = forms.IntegerField(label="Child's record number (optional)", min_value=1, required=False)
-    date_from = forms.DateField(label="From (optional)", help_text="For example 2026-11-01", required=False)
-    date_to = forms.DateField(label="To (optional)", help_text="For example 2026-11-30", required=False)
+    action = forms.CharField(
+        label="Action starts with (optional)",
+        help_text="For example child.view or signin",
+        max_length=64,
+        required=False,
+    )
+    child_id = forms.IntegerField(
+        label="Child's record number (optional)", min_value=1, required=False
+    )
+    date_from = forms.DateField(
+        label="From (optional)", help_text="For example 2026-11-01", required=False
+    )
+    date_to = forms.DateField(
+        label="To (optional)", help_text="For example 2026-11-30", required=False
+    )
     only_flagged = forms.BooleanField(label="Only refused access and break-glass", required=False)
 
     def clean(self) -> dict[str, object]:

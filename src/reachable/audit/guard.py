@@ -16,7 +16,10 @@ _SQLITE_INSTALL = [
     f"CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE} "
     "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
 ]
-_SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_no_update;", "DROP TRIGGER IF EXISTS audit_no_delete;"]
+_SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS audit_no_update;",
+    "DROP TRIGGER IF EXISTS audit_no_delete;",
+]
 
 _PG_INSTALL = [
     "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$ "

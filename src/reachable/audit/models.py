@@ -32,7 +32,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["user", "-seq"]), models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["user", "-seq"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.username or 'system'}"
@@ -51,3 +54,6 @@ class ChainHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"Audit chain at event {self.last_seq}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -30,11 +31,13 @@ def audit_search(
     if date_to:
         events = events.filter(at__date__lte=date_to)
     if only_flagged:
-        events = events.filter(action__endswith=".denied") | events.filter(action__startswith="breakglass")
+        events = events.filter(action__endswith=".denied") | events.filter(
+            action__startswith="breakglass"
+        )
     return events
 
 
-def recently_viewed_child_ids(user: object, *, limit: int = 5) -> list[int]:
+def recently_viewed_child_ids(user: Any, *, limit: int = 5) -> list[int]:
     """The children this user opened most recently, newest first, without repeats."""
     seen: list[int] = []
     events = AuditEvent.objects.filter(user=user, action="child.view").order_by("-seq")

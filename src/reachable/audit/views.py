@@ -24,5 +24,9 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/search.html",
-        {"form": form, "page_obj": page, "querystring_base": urlencode(params) + "&" if params else ""},
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_base": urlencode(params) + "&" if params else "",
+        },
     )

@@ -19,7 +19,9 @@ from reachable.core.models import Area, Code, Team
 
 def _code_field(list_key: str, **kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
-        slug_field="code", queryset=Code.objects.filter(code_list__key=list_key, active=True), **kwargs
+        slug_field="code",
+        queryset=Code.objects.filter(code_list__key=list_key, active=True),
+        **kwargs,
     )
 
 
@@ -31,17 +33,31 @@ class IdentifierSerializer(serializers.Serializer):
 class ChildSerializer(serializers.ModelSerializer):
     sex = _code_field("sex")
     ethnicity = _code_field("ethnicity", required=False, allow_null=True)
-    home_la = serializers.SlugRelatedField(slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True)
+    home_la = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True
+    )
     identifiers = IdentifierSerializer(many=True, required=False)
 
     class Meta:
         model = Child
-        fields = ["id", "given_name", "family_name", "known_as", "date_of_birth", "sex", "ethnicity", "home_la", "identifiers"]
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "known_as",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "home_la",
+            "identifiers",
+        ]
         read_only_fields = ["id"]
 
 
 class ChildCreateSerializer(ChildSerializer):
-    team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all(), required=False)
+    team = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Team.objects.all(), required=False
+    )
 
     class Meta(ChildSerializer.Meta):
         fields = [*ChildSerializer.Meta.fields, "team"]
@@ -54,7 +70,9 @@ class ChildUpdateSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(required=False)
     sex = _code_field("sex", required=False)
     ethnicity = _code_field("ethnicity", required=False, allow_null=True)
-    home_la = serializers.SlugRelatedField(slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True)
+    home_la = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True
+    )
     reason = serializers.CharField(help_text="Why the record is being changed.")
 
 
@@ -80,13 +98,19 @@ class ChildViewSet(viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Name, date of birth and/or identifier; typos allowed.")],
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Name, date of birth and/or identifier; typos allowed."
+            )
+        ],
         responses=SearchHitSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         if not query:
-            return Response({"q": ["Give a name, date of birth or identifier to search for."]}, status=400)
+            return Response(
+                {"q": ["Give a name, date of birth or identifier to search for."]}, status=400
+            )
         hits = selectors.child_search(request.user, query)
         return Response(SearchHitSerializer(hits, many=True).data)
 
@@ -102,7 +126,9 @@ class ChildViewSet(viewsets.ViewSet):
         serializer = ChildCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        identifiers = [services.IdentifierInput(i["kind"], i["value"]) for i in data.pop("identifiers", [])]
+        identifiers = [
+            services.IdentifierInput(i["kind"], i["value"]) for i in data.pop("identifiers", [])
+        ]
         try:
             child = services.child_create(user=request.user, identifiers=identifiers, **data)
         except DjangoValidationError as exc:

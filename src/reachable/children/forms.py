@@ -24,16 +24,25 @@ class SearchForm(forms.Form):
 
 class ChildForm(forms.Form):
     given_name = forms.CharField(
-        label="First name", max_length=100, error_messages={"required": "Enter the child's first name."}
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter the child's first name."},
     )
     family_name = forms.CharField(
-        label="Last name", max_length=100, error_messages={"required": "Enter the child's last name."}
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the child's last name."},
     )
-    known_as = forms.CharField(label="Other names or spellings (optional)", max_length=100, required=False)
+    known_as = forms.CharField(
+        label="Other names or spellings (optional)", max_length=100, required=False
+    )
     date_of_birth = GovukDateField(
         label="Date of birth",
         help_text="For example, 27 3 2009",
-        error_messages={"required": "Enter the child's date of birth.", "incomplete": "Enter a day, month and year."},
+        error_messages={
+            "required": "Enter the child's date of birth.",
+            "incomplete": "Enter a day, month and year.",
+        },
     )
     sex = CodeChoiceField(
         label="Sex",
@@ -43,7 +52,10 @@ class ChildForm(forms.Form):
         error_messages={"required": "Select the child's sex, or 'Not known'."},
     )
     ethnicity = CodeChoiceField(
-        label="Ethnicity (optional)", queryset=Code.objects.none(), required=False, empty_label="Not recorded"
+        label="Ethnicity (optional)",
+        queryset=Code.objects.none(),
+        required=False,
+        empty_label="Not recorded",
     )
     home_la = forms.ModelChoiceField(
         label="Home local authority (optional)",
@@ -61,9 +73,14 @@ class ChildForm(forms.Form):
 
 
 class ChildCreateForm(ChildForm):
-    team = forms.ModelChoiceField(label="Team holding the record", queryset=Team.objects.none(), empty_label=None)
+    team = forms.ModelChoiceField(
+        label="Team holding the record", queryset=Team.objects.none(), empty_label=None
+    )
     identifier_kind = CodeChoiceField(
-        label="Identifier type (optional)", queryset=Code.objects.none(), required=False, empty_label="None"
+        label="Identifier type (optional)",
+        queryset=Code.objects.none(),
+        required=False,
+        empty_label="None",
     )
     identifier_value = forms.CharField(label="Identifier (optional)", max_length=40, required=False)
     not_a_duplicate = forms.BooleanField(
@@ -71,7 +88,9 @@ class ChildCreateForm(ChildForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, teams: Any, ask_not_duplicate: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: Any, ask_not_duplicate: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         if not ask_not_duplicate:
@@ -82,7 +101,9 @@ class ChildCreateForm(ChildForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("identifier_kind")) != bool(data.get("identifier_value")):
-            self.add_error("identifier_value", "Give both the identifier type and the identifier, or neither.")
+            self.add_error(
+                "identifier_value", "Give both the identifier type and the identifier, or neither."
+            )
         return data
 
 
@@ -106,8 +127,12 @@ class IdentifierForm(forms.Form):
 
 class CarerForm(forms.Form):
     name = forms.CharField(label="Carer's name", max_length=200)
-    relationship = CodeChoiceField(label="Relationship to the child", queryset=Code.objects.none(), empty_label=None)
-    parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
+    relationship = CodeChoiceField(
+        label="Relationship to the child", queryset=Code.objects.none(), empty_label=None
+    )
+    parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility", required=False
+    )
     contact = forms.CharField(label="How to reach them (optional)", max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

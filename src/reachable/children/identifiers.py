@@ -7,8 +7,14 @@ import re
 from django.core.exceptions import ValidationError
 
 _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
-    "police": (re.compile(r"^\d{2}/?\d{1,7}[A-Z]$"), "two digits for the year, up to 7 digits and a letter, e.g. 09/123456A"),
-    "upn": (re.compile(r"^[A-Z]\d{11}[0-9A-Z]$"), "13 characters: a letter, 11 digits and a final digit or letter"),
+    "police": (
+        re.compile(r"^\d{2}/?\d{1,7}[A-Z]$"),
+        "two digits for the year, up to 7 digits and a letter, e.g. 09/123456A",
+    ),
+    "upn": (
+        re.compile(r"^[A-Z]\d{11}[0-9A-Z]$"),
+        "13 characters: a letter, 11 digits and a final digit or letter",
+    ),
     "nhs": (re.compile(r"^\d{10}$"), "10 digits"),
     "la-child": (re.compile(r"^[A-Z0-9]{3,20}$"), "3 to 20 letters and digits"),
 }
@@ -35,5 +41,7 @@ def validate_identifier(kind: str, value: str) -> str:
     if not cleaned or not pattern.match(cleaned):
         raise ValidationError(f"Enter the identifier as {hint}.", code="format")
     if kind == "nhs" and not _nhs_check_digit_ok(cleaned):
-        raise ValidationError("This NHS number's check digit is wrong; check each digit.", code="check_digit")
+        raise ValidationError(
+            "This NHS number's check digit is wrong; check each digit.", code="check_digit"
+        )
     return cleaned

@@ -16,11 +16,11 @@ _DATE_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
     re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{2}|\d{4})$"),
 )
-_NAME = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+_NAME = re.compile(r"^[^\W\d_]+(?:['\u2019-][^\W\d_]+)*$")
 
 
 def fold(text: str) -> str:
-    """Lower case ASCII letters only: 'O’Brien-Zoë' -> 'obrienzoe'."""
+    """Lower case ASCII letters only: "O'Brien-Zoë" -> "obrienzoe"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z]", "", ascii_text.lower())
 
@@ -87,7 +87,11 @@ def parse_query(text: str) -> ParsedQuery:
                 parsed.identifiers.append(ident)
     # An identifier typed with spaces ("09 123456 A") arrives as several tokens.
     whole = normalise_identifier(text)
-    if parsed.date_of_birth is None and any(ch.isdigit() for ch in whole) and whole not in parsed.identifiers:
+    if (
+        parsed.date_of_birth is None
+        and any(ch.isdigit() for ch in whole)
+        and whole not in parsed.identifiers
+    ):
         parsed.identifiers.append(whole)
     return parsed
 

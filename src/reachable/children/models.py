@@ -14,9 +14,13 @@ from reachable.core.models import Area, Code, Team
 class Child(models.Model):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    known_as = models.CharField(max_length=100, blank=True, help_text="Other names or spellings the child uses.")
+    known_as = models.CharField(
+        max_length=100, blank=True, help_text="Other names or spellings the child uses."
+    )
     date_of_birth = models.DateField()
-    sex = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "sex"})
+    sex = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "sex"}
+    )
     ethnicity = models.ForeignKey(
         Code,
         null=True,
@@ -76,7 +80,10 @@ class Child(models.Model):
 class ChildIdentifier(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "identifier-kind"}
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "identifier-kind"},
     )
     value = models.CharField(max_length=40)
     # Upper case without spaces or separators, for exact look-up whatever way it was typed.
@@ -84,7 +91,9 @@ class ChildIdentifier(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value_normalised"], name="identifier_unique_per_kind"),
+            models.UniqueConstraint(
+                fields=["kind", "value_normalised"], name="identifier_unique_per_kind"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,7 +104,10 @@ class Carer(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="carers")
     name = models.CharField(max_length=200)
     relationship = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "carer-relationship"}
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "carer-relationship"},
     )
     parental_responsibility = models.BooleanField(default=False)
     contact = models.CharField(max_length=200, blank=True, help_text="How to reach them.")
@@ -113,14 +125,22 @@ class ServiceStatus(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="services")
     service = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "service"}
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "service"},
     )
     status = models.CharField(max_length=10, choices=Status.choices)
     since = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "service statuses"
-        constraints = [models.UniqueConstraint(fields=["child", "service"], name="one_status_per_service")]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "service"], name="one_status_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.get_status_display()}"
 
 
 class Involvement(models.Model):
@@ -129,7 +149,11 @@ class Involvement(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="involvements")
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="involvements"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="involvements",
     )
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
@@ -147,7 +171,12 @@ class ChildMerge(models.Model):
 
     kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
     merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_folded")
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     merged_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField()
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+
+    def __str__(self) -> str:
+        return f"Record {self.merged_id} merged into {self.kept_id}"

@@ -23,7 +23,9 @@ def children_visible(user: Any) -> QuerySet[Child]:
     return Child.objects.filter(child_scope(user), merged_into__isnull=True)
 
 
-def child_get_for_user(user: Any, pk: int, *, action: str = "child.view", reason: str = "") -> Child:
+def child_get_for_user(
+    user: Any, pk: int, *, action: str = "child.view", reason: str = ""
+) -> Child:
     """The child's record if the user may see it, audited; otherwise 404, and the attempt audited.
 
     A merged record resolves to the record it was merged into.
@@ -40,7 +42,9 @@ def child_get_for_user(user: Any, pk: int, *, action: str = "child.view", reason
         .first()
     )
     if found is None:
-        audit_record(user=user, action=f"{action}.denied", child_id=pk, reason=reason, detail={"id": pk})
+        audit_record(
+            user=user, action=f"{action}.denied", child_id=pk, reason=reason, detail={"id": pk}
+        )
         raise Http404("No child found")
     audit_record(user=user, action=action, obj=found, child_id=found.pk, reason=reason)
     return found
@@ -70,12 +74,16 @@ def _candidates(query_text: str) -> tuple[Q | None, Any]:
     clauses = Q(pk__in=[])
     if parsed.identifiers:
         clauses |= Q(
-            pk__in=ChildIdentifier.objects.filter(value_normalised__in=parsed.identifiers).values("child_id")
+            pk__in=ChildIdentifier.objects.filter(value_normalised__in=parsed.identifiers).values(
+                "child_id"
+            )
         )
     names = [n for n in parsed.names if name_key(n)]
     if len(names) >= 2:
         first, last = names[0], names[-1]
-        clauses |= _is(first, "given") & _is(last, "family") | _is(last, "given") & _is(first, "family")
+        clauses |= _is(first, "given") & _is(last, "family") | _is(last, "given") & _is(
+            first, "family"
+        )
     elif len(names) == 1:
         clauses |= _is(names[0], "given") | _is(names[0], "family")
     if parsed.date_of_birth:
@@ -134,7 +142,8 @@ def child_possible_duplicates(
     a manager to check, without disclosing a record they may not see.
     """
     return Child.objects.filter(
-        _is(given_name, "given") & _is(family_name, "family") | _is(family_name, "given") & _is(given_name, "family"),
+        _is(given_name, "given") & _is(family_name, "family")
+        | _is(family_name, "given") & _is(given_name, "family"),
         date_of_birth=date_of_birth,
         merged_into__isnull=True,
     ).order_by("pk")[:limit]

@@ -15,7 +15,14 @@ from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_record
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.children.matching import name_affixes, name_key
-from reachable.children.models import Carer, Child, ChildIdentifier, ChildMerge, Involvement, ServiceStatus
+from reachable.children.models import (
+    Carer,
+    Child,
+    ChildIdentifier,
+    ChildMerge,
+    Involvement,
+    ServiceStatus,
+)
 from reachable.core.models import Area, Code, Team
 
 OLDEST_AGE = 25  # the oldest person a "child" record may describe: care leavers to 25
@@ -27,7 +34,9 @@ class IdentifierInput:
     value: str
 
 
-def _validate_person(*, given_name: str, family_name: str, date_of_birth: dt.date) -> dict[str, list[str]]:
+def _validate_person(
+    *, given_name: str, family_name: str, date_of_birth: dt.date
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not given_name.strip():
         errors["given_name"] = ["Enter the child's first name."]
@@ -41,7 +50,9 @@ def _validate_person(*, given_name: str, family_name: str, date_of_birth: dt.dat
     return errors
 
 
-def _check_identifiers(identifiers: list[IdentifierInput], *, exclude_child: Child | None = None) -> dict[str, list[str]]:
+def _check_identifiers(
+    identifiers: list[IdentifierInput], *, exclude_child: Child | None = None
+) -> dict[str, list[str]]:
     errors: list[str] = []
     for ident in identifiers:
         try:
@@ -49,7 +60,9 @@ def _check_identifiers(identifiers: list[IdentifierInput], *, exclude_child: Chi
         except ValidationError as exc:
             errors.append(f"{ident.kind.label}: {exc.messages[0]}")
             continue
-        clash = ChildIdentifier.objects.filter(kind=ident.kind, value_normalised=normalise_identifier(ident.value))
+        clash = ChildIdentifier.objects.filter(
+            kind=ident.kind, value_normalised=normalise_identifier(ident.value)
+        )
         if exclude_child is not None:
             clash = clash.exclude(child=exclude_child)
         if clash.exists():
@@ -84,7 +97,9 @@ def child_create(
     if not can(user, "child.create"):
         raise ValidationError("Your role cannot add children's records.")
     identifiers = identifiers or []
-    errors = _validate_person(given_name=given_name, family_name=family_name, date_of_birth=date_of_birth)
+    errors = _validate_person(
+        given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+    )
     errors.update(_check_identifiers(identifiers))
     allowed_teams = team_ids_for(user, "child.create")
     if team is None and allowed_teams:
@@ -131,7 +146,15 @@ def child_create(
     return child
 
 
-EDITABLE_FIELDS = ("given_name", "family_name", "known_as", "date_of_birth", "sex", "ethnicity", "home_la")
+EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "known_as",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "home_la",
+)
 
 
 def child_update(*, user: Any, child: Child, reason: str = "", **changes: Any) -> Child:
@@ -141,7 +164,9 @@ def child_update(*, user: Any, child: Child, reason: str = "", **changes: Any) -
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
-    merged = {f: changes.get(f, getattr(child, f)) for f in ("given_name", "family_name", "date_of_birth")}
+    merged = {
+        f: changes.get(f, getattr(child, f)) for f in ("given_name", "family_name", "date_of_birth")
+    }
     errors = _validate_person(**merged)
     if errors:
         raise ValidationError(errors)
@@ -153,8 +178,17 @@ def child_update(*, user: Any, child: Child, reason: str = "", **changes: Any) -
         child.updated_at = timezone.now()
         child.save()
         after = model_to_dict(child, fields=EDITABLE_FIELDS)
-        diff = {k: {"from": before[k], "to": after[k]} for k in EDITABLE_FIELDS if before[k] != after[k]}
-        audit_record(user=user, action="child.update", obj=child, child_id=child.pk, reason=reason, detail=diff)
+        diff = {
+            k: {"from": before[k], "to": after[k]} for k in EDITABLE_FIELDS if before[k] != after[k]
+        }
+        audit_record(
+            user=user,
+            action="child.update",
+            obj=child,
+            child_id=child.pk,
+            reason=reason,
+            detail=diff,
+        )
     return child
 
 
@@ -171,12 +205,24 @@ def identifier_add(*, user: Any, child: Child, kind: Code, value: str) -> ChildI
             value=validate_identifier(kind.code, value),
             value_normalised=normalise_identifier(value),
         )
-        audit_record(user=user, action="child.identifier.add", obj=ident, child_id=child.pk, detail={"kind": kind.code})
+        audit_record(
+            user=user,
+            action="child.identifier.add",
+            obj=ident,
+            child_id=child.pk,
+            detail={"kind": kind.code},
+        )
     return ident
 
 
 def carer_add(
-    *, user: Any, child: Child, name: str, relationship: Code, parental_responsibility: bool, contact: str = ""
+    *,
+    user: Any,
+    child: Child,
+    name: str,
+    relationship: Code,
+    parental_responsibility: bool,
+    contact: str = "",
 ) -> Carer:
     if not can(user, "child.edit"):
         raise ValidationError("Your role cannot change children's records.")
@@ -219,7 +265,9 @@ def _snapshot(child: Child) -> dict[str, Any]:
     return {
         **model_to_dict(child, fields=(*EDITABLE_FIELDS, "id")),
         "identifiers": [(i.kind.code, i.value) for i in child.identifiers.select_related("kind")],
-        "carers": [(c.name, c.relationship.code) for c in child.carers.select_related("relationship")],
+        "carers": [
+            (c.name, c.relationship.code) for c in child.carers.select_related("relationship")
+        ],
         "services": [(s.service.code, s.status) for s in child.services.select_related("service")],
     }
 
@@ -233,7 +281,13 @@ def child_merge(*, user: Any, keep: Child, duplicate: Child, reason: str) -> Chi
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": ["Choose two different records."]})
     if keep.merged_into_id or duplicate.merged_into_id:
-        raise ValidationError({"duplicate": ["One of these records has already been merged; use the record it was merged into."]})
+        raise ValidationError(
+            {
+                "duplicate": [
+                    "One of these records has already been merged; use the record it was merged into."
+                ]
+            }
+        )
     with transaction.atomic():
         snapshot = _snapshot(duplicate)
         # Identifiers are unique across records, so the duplicate's can all move.

@@ -12,7 +12,14 @@ from django.utils import timezone
 from reachable.accounts.decorators import require_capability
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.children import selectors, services
-from reachable.children.forms import CarerForm, ChildCreateForm, ChildEditForm, IdentifierForm, MergeForm, SearchForm
+from reachable.children.forms import (
+    CarerForm,
+    ChildCreateForm,
+    ChildEditForm,
+    IdentifierForm,
+    MergeForm,
+    SearchForm,
+)
 from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
 
@@ -25,8 +32,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         hits = selectors.child_search(request.user, form.cleaned_data["q"])
     elif not form.is_bound:
-        caseload = selectors.children_visible(request.user).select_related("home_la").order_by(
-            "family_name", "given_name", "pk"
+        caseload = (
+            selectors.children_visible(request.user)
+            .select_related("home_la")
+            .order_by("family_name", "given_name", "pk")
         )
         page = Paginator(caseload, 25).get_page(request.GET.get("page"))
     return render(request, "children/search.html", {"form": form, "hits": hits, "page_obj": page})
@@ -56,13 +65,20 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(pk__in=team_ids_for(request.user, "child.create"))
     asked = request.POST.get("duplicates_shown") == "1"
-    form = ChildCreateForm(request.POST if request.method == "POST" else None, teams=teams, ask_not_duplicate=asked, initial={"team": teams.first()})
+    form = ChildCreateForm(
+        request.POST if request.method == "POST" else None,
+        teams=teams,
+        ask_not_duplicate=asked,
+        initial={"team": teams.first()},
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         duplicates = list(
             selectors.child_possible_duplicates(
-                given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
             )
         )
         if duplicates and not data.get("not_a_duplicate"):
@@ -75,7 +91,9 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             identifiers = []
             if data["identifier_kind"]:
-                identifiers.append(services.IdentifierInput(data["identifier_kind"], data["identifier_value"]))
+                identifiers.append(
+                    services.IdentifierInput(data["identifier_kind"], data["identifier_value"])
+                )
             try:
                 child = services.child_create(
                     user=request.user,
@@ -127,7 +145,11 @@ def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Identifier added.")
             return redirect("children:profile", pk=child.pk)
-    return render(request, "children/subform.html", {"form": form, "child": child, "title": "Add an identifier"})
+    return render(
+        request,
+        "children/subform.html",
+        {"form": form, "child": child, "title": "Add an identifier"},
+    )
 
 
 @require_capability("child.edit")
@@ -142,7 +164,11 @@ def carer_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Carer added.")
             return redirect("children:profile", pk=child.pk)
-    return render(request, "children/subform.html", {"form": form, "child": child, "title": "Add a parent or carer"})
+    return render(
+        request,
+        "children/subform.html",
+        {"form": form, "child": child, "title": "Add a parent or carer"},
+    )
 
 
 @require_capability("child.merge")
@@ -154,12 +180,26 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
             duplicate = selectors.child_get_for_user(
                 request.user, form.cleaned_data["duplicate"], action="child.merge.open"
             )
-            services.child_merge(user=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"])
+            services.child_merge(
+                user=request.user,
+                keep=keep,
+                duplicate=duplicate,
+                reason=form.cleaned_data["reason"],
+            )
         except Http404:
-            form.add_error("duplicate", "There is no record with that number that you can see. Check the number.")
+            form.add_error(
+                "duplicate",
+                "There is no record with that number that you can see. Check the number.",
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Record {duplicate.pk} merged into this record. Its history is kept.")
+            messages.success(
+                request, f"Record {duplicate.pk} merged into this record. Its history is kept."
+            )
             return redirect("children:profile", pk=keep.pk)
-    return render(request, "children/subform.html", {"form": form, "child": keep, "title": "Merge a duplicate record into this one"})
+    return render(
+        request,
+        "children/subform.html",
+        {"form": form, "child": keep, "title": "Merge a duplicate record into this one"},
+    )

@@ -1,10 +1,19 @@
 from django.contrib import admin
 
-from reachable.core.models import Agency, Area, Code, CodeList, OperatingHours, Partnership, Place, Team
+from reachable.core.models import (
+    Agency,
+    Area,
+    Code,
+    CodeList,
+    OperatingHours,
+    Partnership,
+    Place,
+    Team,
+)
 from reachable.lib.admin import AuditedAdmin
 
 
-class CodeInline(admin.TabularInline):  # type: ignore[type-arg]
+class CodeInline(admin.TabularInline):
     model = Code
     extra = 0
 
@@ -43,7 +52,7 @@ class TeamAdmin(AuditedAdmin):
     filter_horizontal = ("places",)
 
 
-class HoursInline(admin.TabularInline):  # type: ignore[type-arg]
+class HoursInline(admin.TabularInline):
     model = OperatingHours
     extra = 0
 

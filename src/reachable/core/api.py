@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
-from reachable.core.models import Agency, Area, Code, Team
+from reachable.core.models import Agency, Area, Code, CodeList, Team
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    within: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        source="parent", slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Area
-        fields = ["slug", "name", "kind", "parent", "gss_code", "in_partnership"]
+        fields = ["slug", "name", "kind", "within", "gss_code", "in_partnership"]
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    agency_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency_type: serializers.SlugRelatedField[Code] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Agency
@@ -24,8 +28,12 @@ class AgencySerializer(serializers.ModelSerializer):
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Team
@@ -33,7 +41,9 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class CodeSerializer(serializers.ModelSerializer):
-    code_list = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    code_list: serializers.SlugRelatedField[CodeList] = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
 
     class Meta:
         model = Code

@@ -5,6 +5,8 @@ Nothing here is specific to the four seed counties; another partnership loads it
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -23,7 +25,9 @@ class Code(models.Model):
     code_list = models.ForeignKey(CodeList, on_delete=models.PROTECT, related_name="codes")
     code = models.CharField(max_length=64)
     label = models.CharField(max_length=200)
-    group = models.CharField(max_length=200, blank=True, help_text="Optional grouping, e.g. the 5-way ethnic group.")
+    group = models.CharField(
+        max_length=200, blank=True, help_text="Optional grouping, e.g. the 5-way ethnic group."
+    )
     order = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
 
@@ -91,9 +95,14 @@ class Agency(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     agency_type = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "agency-type"}
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "agency-type"},
     )
-    areas = models.ManyToManyField(Area, related_name="agencies", help_text="Where the agency works.")
+    areas = models.ManyToManyField(
+        Area, related_name="agencies", help_text="Where the agency works."
+    )
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agencies")
 
     class Meta:
@@ -109,8 +118,11 @@ class Team(models.Model):
     name = models.CharField(max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="teams")
-    places = models.ManyToManyField(
-        "Place", blank=True, related_name="teams", help_text="Custody suites or bases the team works from."
+    places: models.ManyToManyField[Place, Any] = models.ManyToManyField(
+        "Place",
+        blank=True,
+        related_name="teams",
+        help_text="Custody suites or bases the team works from.",
     )
 
     class Meta:

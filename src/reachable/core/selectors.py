@@ -12,4 +12,8 @@ def codes_for(list_key: str) -> QuerySet[Code]:
 
 
 def local_authorities() -> QuerySet[Area]:
-    return Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).select_related("parent").order_by("name")
+    return (
+        Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY)
+        .select_related("parent")
+        .order_by("name")
+    )

@@ -11,7 +11,16 @@ from typing import Any
 from django.db import transaction
 
 from reachable.audit.services import audit_record
-from reachable.core.models import Agency, Area, Code, CodeList, OperatingHours, Partnership, Place, Team
+from reachable.core.models import (
+    Agency,
+    Area,
+    Code,
+    CodeList,
+    OperatingHours,
+    Partnership,
+    Place,
+    Team,
+)
 
 BUNDLED_PARTNERSHIP = Path(__file__).parent / "data" / "eastern-partnership.toml"
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -54,7 +63,8 @@ def partnership_load(*, path: Path = BUNDLED_PARTNERSHIP) -> LoadSummary:
     with transaction.atomic():
         p = _require(data, "partnership", path.name)
         partnership, _ = Partnership.objects.update_or_create(
-            slug=_require(p, "slug", "[partnership]"), defaults={"name": _require(p, "name", "[partnership]")}
+            slug=_require(p, "slug", "[partnership]"),
+            defaults={"name": _require(p, "name", "[partnership]")},
         )
         n_codes = 0
         for i, cl in enumerate(data.get("code_lists", []), start=1):
@@ -80,12 +90,16 @@ def partnership_load(*, path: Path = BUNDLED_PARTNERSHIP) -> LoadSummary:
             where = f"areas #{i} ({a.get('slug', '?')})"
             kind = _require(a, "kind", where)
             if kind not in Area.Kind.values:
-                raise PartnershipFileError(f"{where}: kind '{kind}' must be one of {', '.join(Area.Kind.values)}.")
+                raise PartnershipFileError(
+                    f"{where}: kind '{kind}' must be one of {', '.join(Area.Kind.values)}."
+                )
             parent = None
             if a.get("parent"):
                 parent = areas.get(a["parent"])
                 if parent is None:
-                    raise PartnershipFileError(f"{where}: parent '{a['parent']}' is not an area listed above it.")
+                    raise PartnershipFileError(
+                        f"{where}: parent '{a['parent']}' is not an area listed above it."
+                    )
             area, _ = Area.objects.update_or_create(
                 slug=_require(a, "slug", where),
                 defaults={
@@ -104,7 +118,9 @@ def partnership_load(*, path: Path = BUNDLED_PARTNERSHIP) -> LoadSummary:
             where = f"agencies #{i} ({ag.get('slug', '?')})"
             type_code = _require(ag, "type", where)
             if type_code not in agency_types:
-                raise PartnershipFileError(f"{where}: type '{type_code}' is not in the agency-type code list.")
+                raise PartnershipFileError(
+                    f"{where}: type '{type_code}' is not in the agency-type code list."
+                )
             agency, _ = Agency.objects.update_or_create(
                 slug=_require(ag, "slug", where),
                 defaults={
@@ -121,14 +137,18 @@ def partnership_load(*, path: Path = BUNDLED_PARTNERSHIP) -> LoadSummary:
             where = f"places #{i} ({pl.get('slug', '?')})"
             kind = _require(pl, "kind", where)
             if kind not in Place.Kind.values:
-                raise PartnershipFileError(f"{where}: kind '{kind}' must be one of {', '.join(Place.Kind.values)}.")
+                raise PartnershipFileError(
+                    f"{where}: kind '{kind}' must be one of {', '.join(Place.Kind.values)}."
+                )
             place, _ = Place.objects.update_or_create(
                 slug=_require(pl, "slug", where),
                 defaults={
                     "name": _require(pl, "name", where),
                     "kind": kind,
                     "area": _lookup(areas, _require(pl, "area", where), where, "area"),
-                    "agency": _lookup(agencies, pl["agency"], where, "agency") if pl.get("agency") else None,
+                    "agency": _lookup(agencies, pl["agency"], where, "agency")
+                    if pl.get("agency")
+                    else None,
                     "latitude": pl.get("latitude"),
                     "longitude": pl.get("longitude"),
                 },
@@ -138,12 +158,20 @@ def partnership_load(*, path: Path = BUNDLED_PARTNERSHIP) -> LoadSummary:
                 for h in pl["hours"]:
                     opens, closes = _time(h.get("opens"), where), _time(h.get("closes"), where)
                     if closes <= opens:
-                        raise PartnershipFileError(f"{where}: hours close at {closes} before opening at {opens}.")
+                        raise PartnershipFileError(
+                            f"{where}: hours close at {closes} before opening at {opens}."
+                        )
                     for day in h.get("days", []):
                         if day not in _DAYS:
-                            raise PartnershipFileError(f"{where}: day '{day}' must be one of {', '.join(_DAYS)}.")
+                            raise PartnershipFileError(
+                                f"{where}: day '{day}' must be one of {', '.join(_DAYS)}."
+                            )
                         OperatingHours.objects.create(
-                            place=place, weekday=_DAYS[day], opens=opens, closes=closes, on_call=h.get("on_call", False)
+                            place=place,
+                            weekday=_DAYS[day],
+                            opens=opens,
+                            closes=closes,
+                            on_call=h.get("on_call", False),
                         )
             places[place.slug] = place
 
@@ -180,4 +208,6 @@ def _lookup(table: dict[str, Any], slug: str, where: str, what: str) -> Any:
     try:
         return table[slug]
     except KeyError:
-        raise PartnershipFileError(f"{where}: {what} '{slug}' is not defined in the file or the database.") from None
+        raise PartnershipFileError(
+            f"{where}: {what} '{slug}' is not defined in the file or the database."
+        ) from None

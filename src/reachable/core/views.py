@@ -16,7 +16,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {
         "partnership": {
-            "counties": Area.objects.filter(kind=Area.Kind.COUNTY, partnership__isnull=False).count(),
+            "counties": Area.objects.filter(
+                kind=Area.Kind.COUNTY, partnership__isnull=False
+            ).count(),
             "agencies": Agency.objects.count(),
             "teams": Team.objects.count(),
             "custody_suites": Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).count(),

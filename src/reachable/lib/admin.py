@@ -27,7 +27,7 @@ def admin_site_login(request: Any, extra_context: Any = None) -> HttpResponse:
     return redirect(f"{reverse('accounts:login')}?next={request.GET.get('next', '/admin/')}")
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: Any) -> bool:
         return admin_site_allows(request)
 
@@ -55,11 +55,15 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def delete_model(self, request: Any, obj: Any) -> None:
         with transaction.atomic():
-            audit_record(user=request.user, action="admin.delete", obj=obj, detail={"str": str(obj)})
+            audit_record(
+                user=request.user, action="admin.delete", obj=obj, detail={"str": str(obj)}
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: Any, queryset: Any) -> None:
         with transaction.atomic():
             for obj in queryset:
-                audit_record(user=request.user, action="admin.delete", obj=obj, detail={"str": str(obj)})
+                audit_record(
+                    user=request.user, action="admin.delete", obj=obj, detail={"str": str(obj)}
+                )
             super().delete_queryset(request, queryset)

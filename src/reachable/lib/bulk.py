@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import partial
 from itertools import islice
 from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
+
+
+def _json_prep(field: models.JSONField, value: Any) -> Any:
+    return field.get_db_prep_value(value, connection)
 
 
 def _converters(model: type[models.Model], fields: list[str]) -> list[Callable[[Any], Any] | None]:
@@ -25,21 +30,30 @@ def _converters(model: type[models.Model], fields: list[str]) -> list[Callable[[
         elif isinstance(field, models.DateField):
             out.append(ops.adapt_datefield_value)
         elif isinstance(field, models.JSONField):
-            out.append(lambda v, f=field: f.get_db_prep_value(v, connection))
+            out.append(partial(_json_prep, field))
         else:
             out.append(None)
     return out
 
 
-def bulk_insert(model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]], *, chunk: int = 10000) -> int:
+def bulk_insert(
+    model: type[models.Model],
+    fields: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    chunk: int = 10000,
+) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = [model._meta.get_field(f).column for f in fields]  # type: ignore[union-attr]
+    columns = [str(model._meta.get_field(f).column) for f in fields]  # type: ignore[union-attr]
     column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
     convert = _converters(model, fields)
     count = 0
 
     def adapted(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(c(v) if c is not None and v is not None else v for c, v in zip(convert, row, strict=True))
+        return tuple(
+            c(v) if c is not None and v is not None else v
+            for c, v in zip(convert, row, strict=True)
+        )
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -68,7 +82,7 @@ def reset_sequences(*models_: type[models.Model]) -> None:
 
 
 def next_id(model: type[models.Model]) -> int:
-    last = model._default_manager.aggregate(m=models.Max("pk"))["m"]  # type: ignore[attr-defined]
+    last = model._default_manager.aggregate(m=models.Max("pk"))["m"]
     return int(last or 0) + 1
 
 

@@ -25,7 +25,9 @@ def envbool(name: str, default: bool) -> bool:
         return True
     if raw.strip().lower() in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}."
+    )
 
 
 def envint(name: str, default: int, *, minimum: int | None = None) -> int:

@@ -11,7 +11,9 @@ from reachable.core.models import Agency
 class Share(models.Model):
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="shares")
     to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="shares_received")
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -26,11 +26,32 @@ SEX_WEIGHTS = {"M": 89, "F": 10, "U": 1}
 # Share of the cohort per ethnicity code. Against a 10-17 population that is ~85% White British in
 # the four counties, Black and Mixed White/Black Caribbean boys are over-represented several-fold.
 ETHNICITY_WEIGHTS = {
-    "WBRI": 57, "WOTH": 6, "WIRT": 1, "WROM": 1, "MWBC": 8, "MWBA": 2, "MWAS": 1, "MOTH": 2,
-    "BCRB": 7, "BAFR": 6, "BOTH": 2, "APKN": 1, "ABAN": 1, "AOTH": 1, "OOTH": 1, "NOBT": 3,
+    "WBRI": 57,
+    "WOTH": 6,
+    "WIRT": 1,
+    "WROM": 1,
+    "MWBC": 8,
+    "MWBA": 2,
+    "MWAS": 1,
+    "MOTH": 2,
+    "BCRB": 7,
+    "BAFR": 6,
+    "BOTH": 2,
+    "APKN": 1,
+    "ABAN": 1,
+    "AOTH": 1,
+    "OOTH": 1,
+    "NOBT": 3,
 }
 HOME_SHARES = {"partnership": 76, "london": 19, "elsewhere": 5}
-CARER_RELATIONSHIP_WEIGHTS = {"mother": 55, "father": 12, "grandparent": 8, "other-relative": 5, "foster-carer": 12, "residential": 8}
+CARER_RELATIONSHIP_WEIGHTS = {
+    "mother": 55,
+    "father": 12,
+    "grandparent": 8,
+    "other-relative": 5,
+    "foster-carer": 12,
+    "residential": 8,
+}
 
 
 @dataclass
@@ -55,14 +76,22 @@ class Context:
         def codes(key: str) -> dict[str, int]:
             return dict(Code.objects.filter(code_list__key=key).values_list("code", "id"))
 
-        las = list(Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).select_related("parent").order_by("slug"))
+        las = list(
+            Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY)
+            .select_related("parent")
+            .order_by("slug")
+        )
         partnership = [(a.pk, a.parent_id or a.pk) for a in las if a.partnership_id]
         london = [a.pk for a in las if a.parent is not None and a.parent.slug == "london"]
         other = [a.pk for a in las if not a.partnership_id and a.pk not in london]
         teams_by_county: dict[int, list[int]] = {}
         casework_types = {"childrens-services", "youth-justice"}
         custody_team = None
-        for team in Team.objects.select_related("agency__agency_type", "area").prefetch_related("places").order_by("slug"):
+        for team in (
+            Team.objects.select_related("agency__agency_type", "area")
+            .prefetch_related("places")
+            .order_by("slug")
+        ):
             county = team.area.parent_id or team.area_id
             if team.places.filter(kind="custody_suite").exists():
                 custody_team = custody_team or team.pk
@@ -70,9 +99,17 @@ class Context:
                 teams_by_county.setdefault(county, []).append(team.pk)
         from reachable.core.models import Agency
 
-        charity = Agency.objects.filter(agency_type__code="charity", areas__slug="london").order_by("slug").first()
-        schools = {}
-        for agency in Agency.objects.filter(agency_type__code="education").prefetch_related("areas").order_by("slug"):
+        charity = (
+            Agency.objects.filter(agency_type__code="charity", areas__slug="london")
+            .order_by("slug")
+            .first()
+        )
+        schools: dict[int, int] = {}
+        for agency in (
+            Agency.objects.filter(agency_type__code="education")
+            .prefetch_related("areas")
+            .order_by("slug")
+        ):
             for area in agency.areas.all():
                 schools.setdefault(area.parent_id or area.pk, agency.pk)
         return cls(
@@ -114,14 +151,28 @@ class NamePool:
 
     def person(self, rng: random.Random, sex: str) -> tuple[str, str]:
         while True:
-            given_pool = self.female if sex == "F" else self.male if sex == "M" else rng.choice((self.male, self.female))
+            given_pool = (
+                self.female
+                if sex == "F"
+                else self.male
+                if sex == "M"
+                else rng.choice((self.male, self.female))
+            )
             given = rng.choice(given_pool)
             family = rng.choices(self.family, weights=self.family_weights)[0]
             if not is_denied(given, family):
                 return given, family
 
 
-def generate(*, seed: int, count: int, first_id: int, ctx: Context, created_at: dt.datetime, creator_id: int | None) -> Iterator[ChildBundle]:
+def generate(
+    *,
+    seed: int,
+    count: int,
+    first_id: int,
+    ctx: Context,
+    created_at: dt.datetime,
+    creator_id: int | None,
+) -> Iterator[ChildBundle]:
     """Yield ``count`` children with ids from ``first_id``. Pure: depends only on its arguments."""
     rng = random.Random(seed)
     names = NamePool()
@@ -132,7 +183,9 @@ def generate(*, seed: int, count: int, first_id: int, ctx: Context, created_at: 
         age = _weighted(rng, AGE_WEIGHTS)[0]
         dob = REFERENCE_DATE - dt.timedelta(days=int(age * 365.25) + rng.randrange(365))
         given, family = names.person(rng, sex)
-        ethnicity = ctx.ethnicity[rng.choices(eth_codes, weights=eth_weights)[0]] if eth_codes else None
+        ethnicity = (
+            ctx.ethnicity[rng.choices(eth_codes, weights=eth_weights)[0]] if eth_codes else None
+        )
         home = _weighted(rng, HOME_SHARES)[0]
         county = None
         if home == "partnership" and ctx.partnership_las:
@@ -140,38 +193,81 @@ def generate(*, seed: int, count: int, first_id: int, ctx: Context, created_at: 
         elif home == "london" and ctx.london_las:
             la = rng.choice(ctx.london_las)
         else:
-            la = rng.choice(ctx.other_las or ctx.london_las or [la for la, _ in ctx.partnership_las])
+            la = rng.choice(
+                ctx.other_las or ctx.london_las or [la for la, _ in ctx.partnership_las]
+            )
         bundle = ChildBundle(
             child=(
-                child_id, given, family, "", dob, ctx.sex[sex], ethnicity, la,
-                name_key(given), name_key(family), *name_affixes(given), *name_affixes(family), created_at, created_at, creator_id,
+                child_id,
+                given,
+                family,
+                "",
+                dob,
+                ctx.sex[sex],
+                ethnicity,
+                la,
+                name_key(given),
+                name_key(family),
+                *name_affixes(given),
+                *name_affixes(family),
+                created_at,
+                created_at,
+                creator_id,
             )
         )
         started = REFERENCE_DATE - dt.timedelta(days=rng.randrange(1, 400))
         if rng.random() < 0.6 and "police" in ctx.identifier_kind:
             year = (REFERENCE_DATE.year - rng.randrange(0, 4)) % 100
             value = f"{year:02d}/{child_id:07d}{chr(65 + child_id % 26)}"
-            bundle.identifiers.append((child_id, ctx.identifier_kind["police"], value, value.replace("/", "")))
+            bundle.identifiers.append(
+                (child_id, ctx.identifier_kind["police"], value, value.replace("/", ""))
+            )
         if county is not None and rng.random() < 0.7 and "la-child" in ctx.identifier_kind:
             value = f"LA{la:03d}{child_id:08d}"
             bundle.identifiers.append((child_id, ctx.identifier_kind["la-child"], value, value))
         if rng.random() < 0.7 and ctx.carer_relationship:
             relationship = _weighted(rng, CARER_RELATIONSHIP_WEIGHTS)[0]
-            carer_given, carer_family = names.person(rng, "F" if relationship == "mother" else "M" if relationship == "father" else "U")
+            carer_given, carer_family = names.person(
+                rng, "F" if relationship == "mother" else "M" if relationship == "father" else "U"
+            )
             if relationship in {"mother", "father", "grandparent"}:
                 carer_family = family
             bundle.carers.append(
-                (child_id, f"{carer_given} {carer_family}", ctx.carer_relationship.get(relationship), relationship in {"mother", "father"}, "")
+                (
+                    child_id,
+                    f"{carer_given} {carer_family}",
+                    ctx.carer_relationship.get(relationship),
+                    relationship in {"mother", "father"},
+                    "",
+                )
             )
         if county is not None and ctx.teams_by_county.get(county) and rng.random() < 0.6:
             team = rng.choice(ctx.teams_by_county[county])
             worker = ctx.workers_by_team.get(team) if rng.random() < 0.5 else None
-            bundle.involvements.append((child_id, team, worker, started, None, "Synthetic allocation"))
+            bundle.involvements.append(
+                (child_id, team, worker, started, None, "Synthetic allocation")
+            )
         elif county is None and ctx.out_of_county_team and rng.random() < 0.5:
             worker = ctx.workers_by_team.get(ctx.out_of_county_team) if rng.random() < 0.5 else None
-            bundle.involvements.append((child_id, ctx.out_of_county_team, worker, started, None, "Detained out of county"))
-        if county is None and la in ctx.london_las and ctx.repatriation_agency and rng.random() < 0.4:
-            bundle.shares.append((child_id, ctx.repatriation_agency, "Repatriation to home borough", started))
+            bundle.involvements.append(
+                (child_id, ctx.out_of_county_team, worker, started, None, "Detained out of county")
+            )
+        if (
+            county is None
+            and la in ctx.london_las
+            and ctx.repatriation_agency
+            and rng.random() < 0.4
+        ):
+            bundle.shares.append(
+                (child_id, ctx.repatriation_agency, "Repatriation to home borough", started)
+            )
         elif county is not None and county in ctx.school_agency_by_county and rng.random() < 0.05:
-            bundle.shares.append((child_id, ctx.school_agency_by_county[county], "School safeguarding lead informed", started))
+            bundle.shares.append(
+                (
+                    child_id,
+                    ctx.school_agency_by_county[county],
+                    "School safeguarding lead informed",
+                    started,
+                )
+            )
         yield bundle

@@ -16,7 +16,7 @@ from reachable.accounts.roles import Role
 from reachable.audit.models import AuditEvent
 from reachable.children.models import Child
 from reachable.core.models import Agency, Team
-from reachable.testing import ChildFactory, involve, person, share, signed_in_client
+from reachable.testing import involve, make_child, person, share, signed_in_client
 
 CUSTODY, EXPLOIT, MANAGER = "custody_practitioner", "exploitation_practitioner", "team_manager"
 PARTNER, SUBMITTER, ANALYST = "partner_user", "data_submitter", "analyst"
@@ -93,10 +93,13 @@ ENDPOINTS: dict[str, Endpoint] = {
 def _url_names() -> set[str]:
     names: set[str] = set()
 
-    def walk(patterns: list, namespace: str) -> None:  # type: ignore[type-arg]
+    def walk(patterns: list, namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace,
+                )
             elif pattern.name:
                 names.add(namespace + pattern.name)
 
@@ -109,32 +112,39 @@ def test_every_endpoint_has_an_entry() -> None:
     assert not missing, f"Add these endpoints to the authorization table: {sorted(missing)}"
 
 
-def _actor(role: str):  # type: ignore[no-untyped-def]
+def _actor(role: str):
     agency, team = ACTORS[role]
     return person(role, agency, team, username=f"actor-{role}")
 
 
-def _own_team(actor) -> Team:  # type: ignore[no-untyped-def]
+def _own_team(actor) -> Team:
     membership = actor.active_memberships[0]
     if membership.team:
         return membership.team
     agency = membership.agency
     team, _ = Team.objects.get_or_create(
-        slug=f"team-of-{agency.slug}", defaults={"name": "A team", "agency": agency, "area": agency.areas.first()}
+        slug=f"team-of-{agency.slug}",
+        defaults={"name": "A team", "agency": agency, "area": agency.areas.first()},
     )
     return team
 
 
-def _child_related(actor, relationship: str) -> Child:  # type: ignore[no-untyped-def]
-    child = ChildFactory()
-    colleague = person(EXPLOIT, "norfolk-childrens", "norfolk-mace", username=f"colleague-{child.pk}")
+def _child_related(actor, relationship: str) -> Child:
+    child = make_child()
+    colleague = person(
+        EXPLOIT, "norfolk-childrens", "norfolk-mace", username=f"colleague-{child.pk}"
+    )
     agency_slug = actor.active_memberships[0].agency.slug
     if relationship == "own case":
         involve(child, _own_team(actor), worker=actor)
     elif relationship == "same team":
         involve(child, _own_team(actor), worker=None)
     elif relationship == "other agency":
-        other = "norfolk-yjs-casework" if agency_slug == "norfolk-police" else "norfolk-police-safeguarding"
+        other = (
+            "norfolk-yjs-casework"
+            if agency_slug == "norfolk-police"
+            else "norfolk-police-safeguarding"
+        )
         involve(child, other)
     elif relationship == "other area":
         involve(child, "cambs-safe")
@@ -156,12 +166,17 @@ def _path(name: str, endpoint: Endpoint, child: Child | None = None) -> str:
     return reverse(name, kwargs=kwargs or None) + endpoint.query
 
 
-def _get(client, name: str, path: str):  # type: ignore[no-untyped-def]
+def _get(client, name: str, path: str):
     if name == "accounts:logout":
         return client.post(path)
     if name == "admin:*":
         return client.get(path, follow=True)
-    return client.get(path, HTTP_ACCEPT="application/json" if path.startswith("/api/") and "docs" not in path else "text/html")
+    return client.get(
+        path,
+        HTTP_ACCEPT="application/json"
+        if path.startswith("/api/") and "docs" not in path
+        else "text/html",
+    )
 
 
 PLAIN = [(n, e) for n, e in ENDPOINTS.items() if not e.on_child]
@@ -194,17 +209,27 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
         if role not in endpoint.roles:
             assert response.status_code == 403, f"{role} has no access to {name} at all"
         elif role in seen_by:
-            assert response.status_code == 200, f"{role} should open {name} for a child: {relationship}"
-            assert AuditEvent.objects.filter(user=actor, child_id=child.pk, action__startswith="child.view").exists()
+            assert response.status_code == 200, (
+                f"{role} should open {name} for a child: {relationship}"
+            )
+            assert AuditEvent.objects.filter(
+                user=actor, child_id=child.pk, action__startswith="child.view"
+            ).exists()
         else:
-            assert response.status_code == 404, f"{role} must get 404 on {name} for a child: {relationship}"
-            assert AuditEvent.objects.filter(user=actor, child_id=child.pk, action__endswith=".denied").exists()
+            assert response.status_code == 404, (
+                f"{role} must get 404 on {name} for a child: {relationship}"
+            )
+            assert AuditEvent.objects.filter(
+                user=actor, child_id=child.pk, action__endswith=".denied"
+            ).exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "endpoint"), [*PLAIN, *ON_CHILD], ids=[n for n, _ in [*PLAIN, *ON_CHILD]])
-def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: Endpoint) -> None:  # type: ignore[no-untyped-def]
-    child = ChildFactory() if endpoint.on_child else None
+@pytest.mark.parametrize(
+    ("name", "endpoint"), [*PLAIN, *ON_CHILD], ids=[n for n, _ in [*PLAIN, *ON_CHILD]]
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: Endpoint) -> None:
+    child = make_child() if endpoint.on_child else None
     response = _get(client, name, _path(name, endpoint, child))
     if endpoint.public:
         assert response.status_code in {200, 302}
@@ -213,4 +238,5 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: End
     elif name == "admin:*":
         assert response.redirect_chain[-1][0].startswith("/accounts/sign-in/")
     else:
-        assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/sign-in/" in response["Location"]

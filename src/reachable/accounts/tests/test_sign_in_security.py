@@ -6,26 +6,29 @@ from django_otp.oath import TOTP
 
 from reachable.accounts.models import User
 from reachable.accounts.services import totp_device_for
-from reachable.testing import PASSWORD, person, page
+from reachable.testing import PASSWORD, page, person
 
 pytestmark = pytest.mark.django_db
 
 
-def _sign_in(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def _sign_in(client: Client, username: str, password: str):
     return client.post("/accounts/sign-in/", {"username": username, "password": password})
 
 
 def _current_code(user: User) -> str:
     device = totp_device_for(user)
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    return (
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    )
 
 
-def test_a_practitioner_signs_in_with_the_right_password(norfolk_worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_practitioner_signs_in_with_the_right_password(norfolk_worker) -> None:
     response = _sign_in(Client(), "tom.worker", PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
-def test_it_locks_the_account_after_five_wrong_passwords(norfolk_worker) -> None:  # type: ignore[no-untyped-def]
+def test_it_locks_the_account_after_five_wrong_passwords(norfolk_worker) -> None:
     client = Client()
     for _ in range(4):
         response = _sign_in(client, "tom.worker", "wrong-password")
@@ -46,24 +49,26 @@ def test_an_admin_must_give_a_code_before_anything_else() -> None:
     response = _sign_in(client, "admin.otp", PASSWORD)
     assert response["Location"].startswith("/accounts/two-factor/")
     blocked = client.get("/audit/")
-    assert blocked.status_code == 302 and blocked["Location"].startswith("/accounts/two-factor/")
+    assert blocked.status_code == 302
+    assert blocked["Location"].startswith("/accounts/two-factor/")
     assert client.get("/api/children/?q=x").status_code == 403
 
     enrol = client.get("/accounts/two-factor/")
     assert "Set up your authenticator app" in page(enrol)
     right = client.post("/accounts/two-factor/?next=/audit/", {"token": _current_code(admin)})
-    assert right.status_code == 302 and right["Location"] == "/audit/"
+    assert right.status_code == 302
+    assert right["Location"] == "/audit/"
     assert client.get("/audit/").status_code == 200
     assert totp_device_for(admin).confirmed
 
 
-def test_practitioners_are_not_asked_for_a_code(norfolk_worker) -> None:  # type: ignore[no-untyped-def]
+def test_practitioners_are_not_asked_for_a_code(norfolk_worker) -> None:
     client = Client()
     _sign_in(client, "tom.worker", PASSWORD)
     assert client.get("/children/").status_code == 200
 
 
-def test_sessions_expire_after_idle_time_and_on_browser_close(settings) -> None:  # type: ignore[no-untyped-def]
+def test_sessions_expire_after_idle_time_and_on_browser_close(settings) -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True

@@ -7,14 +7,16 @@ import pytest
 from reachable.children.models import ChildIdentifier
 from reachable.children.selectors import child_search
 from reachable.core.models import Code
-from reachable.testing import ChildFactory, involve, person
+from reachable.testing import involve, make_child, person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def jordan(norfolk_worker):  # type: ignore[no-untyped-def]
-    child = ChildFactory(given_name="Jordan", family_name="Whitfield", date_of_birth=dt.date(2009, 3, 14))
+def jordan(norfolk_worker):
+    child = make_child(
+        given_name="Jordan", family_name="Whitfield", date_of_birth=dt.date(2009, 3, 14)
+    )
     involve(child, "norfolk-mace", worker=norfolk_worker)
     return child
 
@@ -35,22 +37,26 @@ def jordan(norfolk_worker):  # type: ignore[no-untyped-def]
         "2009-03-14",
     ],
 )
-def test_it_finds_the_child_despite_typos(norfolk_worker, jordan, typed: str) -> None:  # type: ignore[no-untyped-def]
+def test_it_finds_the_child_despite_typos(norfolk_worker, jordan, typed: str) -> None:
     hits = child_search(norfolk_worker, typed)
     assert jordan in [h.child for h in hits]
 
 
-def test_the_best_match_comes_first(norfolk_worker, jordan) -> None:  # type: ignore[no-untyped-def]
-    other = ChildFactory(given_name="Jordan", family_name="Whitford", date_of_birth=dt.date(2010, 1, 1))
+def test_the_best_match_comes_first(norfolk_worker, jordan) -> None:
+    other = make_child(
+        given_name="Jordan", family_name="Whitford", date_of_birth=dt.date(2010, 1, 1)
+    )
     involve(other, "norfolk-mace")
     hits = child_search(norfolk_worker, "Jordan Whitfield")
     assert hits[0].child == jordan
 
 
-def test_it_finds_a_child_by_identifier_typed_any_way(norfolk_worker, jordan) -> None:  # type: ignore[no-untyped-def]
+def test_it_finds_a_child_by_identifier_typed_any_way(norfolk_worker, jordan) -> None:
     ChildIdentifier.objects.create(
-        child=jordan, kind=Code.objects.get(code_list__key="identifier-kind", code="police"),
-        value="09/123456A", value_normalised="09123456A",
+        child=jordan,
+        kind=Code.objects.get(code_list__key="identifier-kind", code="police"),
+        value="09/123456A",
+        value_normalised="09123456A",
     )
     for typed in ("09/123456A", "09 123456 a", "09123456a"):
         hits = child_search(norfolk_worker, typed)
@@ -58,16 +64,18 @@ def test_it_finds_a_child_by_identifier_typed_any_way(norfolk_worker, jordan) ->
         assert hits[0].matched_on == "identifier"
 
 
-def test_it_does_not_return_unrelated_names(norfolk_worker, jordan) -> None:  # type: ignore[no-untyped-def]
+def test_it_does_not_return_unrelated_names(norfolk_worker, jordan) -> None:
     assert child_search(norfolk_worker, "Amelia Hartley") == []
 
 
-def test_it_never_finds_a_child_outside_the_users_scope(jordan) -> None:  # type: ignore[no-untyped-def]
-    outsider = person("exploitation_practitioner", "cambs-yss", "cambs-safe", username="lewis.outsider")
+def test_it_never_finds_a_child_outside_the_users_scope(jordan) -> None:
+    outsider = person(
+        "exploitation_practitioner", "cambs-yss", "cambs-safe", username="lewis.outsider"
+    )
     assert child_search(outsider, "Jordan Whitfield") == []
 
 
-def test_a_search_is_audited_with_its_results(norfolk_worker, jordan) -> None:  # type: ignore[no-untyped-def]
+def test_a_search_is_audited_with_its_results(norfolk_worker, jordan) -> None:
     from reachable.audit.models import AuditEvent
 
     child_search(norfolk_worker, "Jordan Whitfield")

@@ -33,7 +33,11 @@ def test_impossible_dates_are_not_dates() -> None:
     assert parse_date("2010-13-01") is None
 
 
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'-", min_size=1, max_size=30))
+@given(
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'-", min_size=1, max_size=30
+    )
+)
 def test_name_keys_ignore_case(name: str) -> None:
     assert name_key(name) == name_key(name.upper()) == name_key(name.lower())
     assert name_affixes(name) == name_affixes(name.swapcase())
@@ -46,9 +50,18 @@ def test_normalising_an_identifier_is_idempotent(value: str) -> None:
     assert once.isalnum() or once == ""
 
 
-@given(st.integers(min_value=0, max_value=99), st.integers(min_value=1, max_value=9_999_999), st.sampled_from("ABCDEFGHJKLMNPQRTUVWXYZ"))
-def test_police_identifiers_in_the_usual_format_are_accepted(year: int, number: int, letter: str) -> None:
-    assert validate_identifier("police", f"{year:02d}/{number}{letter}") == f"{year:02d}/{number}{letter}"
+@given(
+    st.integers(min_value=0, max_value=99),
+    st.integers(min_value=1, max_value=9_999_999),
+    st.sampled_from("ABCDEFGHJKLMNPQRTUVWXYZ"),
+)
+def test_police_identifiers_in_the_usual_format_are_accepted(
+    year: int, number: int, letter: str
+) -> None:
+    assert (
+        validate_identifier("police", f"{year:02d}/{number}{letter}")
+        == f"{year:02d}/{number}{letter}"
+    )
 
 
 @given(st.text(max_size=12).filter(lambda s: not any(c.isdigit() for c in s)))

@@ -18,22 +18,29 @@ from playwright.sync_api import Page, sync_playwright
 from reachable.audit import guard
 from reachable.audit.models import AuditEvent
 from reachable.core.services import partnership_load
-from reachable.testing import PASSWORD, ChildFactory, involve, person
+from reachable.testing import PASSWORD, involve, make_child, person
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = settings.PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    assert Path(CHROMIUM).exists(), "Install Debian's chromium (make test does: apt-get install chromium)"
+def browser_page(live_server) -> Iterator[Page]:
+    assert Path(CHROMIUM).exists(), (
+        "Install Debian's chromium (make test does: apt-get install chromium)"
+    )
     assert AXE.exists(), "Run npm install: axe-core comes from node_modules"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -48,7 +55,8 @@ def browser_page(live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
 def assert_accessible(page: Page) -> None:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_22_AA,
     )
     violations = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
@@ -60,8 +68,12 @@ def assert_accessible(page: Page) -> None:
 
 def test_a_practitioner_signs_in_finds_a_child_and_opens_the_record(browser_page: Page) -> None:
     partnership_load()
-    worker = person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="tom.worker")
-    child = ChildFactory(given_name="Jordan", family_name="Whitfield", date_of_birth=dt.date(2009, 3, 14))
+    worker = person(
+        "exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="tom.worker"
+    )
+    child = make_child(
+        given_name="Jordan", family_name="Whitfield", date_of_birth=dt.date(2009, 3, 14)
+    )
     involve(child, "norfolk-mace", worker=worker)
     page = browser_page
 

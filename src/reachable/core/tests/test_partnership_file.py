@@ -11,23 +11,37 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_bundled_file_describes_the_four_seed_counties() -> None:
-    counties = set(Area.objects.filter(kind="county", partnership__isnull=False).values_list("name", flat=True))
+    counties = set(
+        Area.objects.filter(kind="county", partnership__isnull=False).values_list("name", flat=True)
+    )
     assert counties == {"Norfolk", "Suffolk", "Essex", "Cambridgeshire"}
-    assert Area.objects.get(slug="lambeth").parent.slug == "london"
+    assert Area.objects.filter(slug="lambeth", parent__slug="london").exists()
     assert not Area.objects.get(slug="lambeth").in_partnership
 
 
 def test_custody_suite_hours_follow_the_pilot() -> None:
     hours = OperatingHours.objects.filter(place__slug="wymondham-pic").order_by("weekday")
-    weekdays = [(h.weekday, h.opens.strftime("%H:%M"), h.closes.strftime("%H:%M"), h.on_call) for h in hours]
+    weekdays = [
+        (h.weekday, h.opens.strftime("%H:%M"), h.closes.strftime("%H:%M"), h.on_call) for h in hours
+    ]
     assert weekdays[:5] == [(d, "10:00", "19:00", False) for d in range(5)]
     assert weekdays[5] == (5, "09:00", "12:00", True)
 
 
 def test_loading_twice_changes_nothing() -> None:
-    before = (Area.objects.count(), Agency.objects.count(), Team.objects.count(), Place.objects.count())
+    before = (
+        Area.objects.count(),
+        Agency.objects.count(),
+        Team.objects.count(),
+        Place.objects.count(),
+    )
     partnership_load(path=BUNDLED_PARTNERSHIP)
-    assert (Area.objects.count(), Agency.objects.count(), Team.objects.count(), Place.objects.count()) == before
+    assert (
+        Area.objects.count(),
+        Agency.objects.count(),
+        Team.objects.count(),
+        Place.objects.count(),
+    ) == before
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -57,7 +71,9 @@ type = "police"
 areas = ["nowhere"]
 """,
     )
-    with pytest.raises(PartnershipFileError, match=r"agencies #1 \(shire-police\): area 'nowhere' is not defined"):
+    with pytest.raises(
+        PartnershipFileError, match=r"agencies #1 \(shire-police\): area 'nowhere' is not defined"
+    ):
         partnership_load(path=path)
     assert not Partnership.objects.filter(slug="other").exists()
     assert not Area.objects.filter(slug="shire").exists()

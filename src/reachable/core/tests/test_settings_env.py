@@ -26,7 +26,10 @@ def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("REACHABLE_", "DJANGO_"))}
     return subprocess.run(
         [sys.executable, "-m", "reachable.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**clean, **env}, capture_output=True, text=True, timeout=120,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -36,7 +39,7 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "REACHABLE_SECRET_KEY" in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checklist(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_production_settings_pass_the_deployment_checklist(tmp_path) -> None:
     result = _check_deploy(
         {
             "REACHABLE_SECRET_KEY": "k" * 20 + "-synthetic-test-secret-" + "z9" * 10,

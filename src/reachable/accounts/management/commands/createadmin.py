@@ -26,18 +26,28 @@ class Command(BaseCommand):
     def handle(self, *args: Any, username: str, agency: str, **options: Any) -> None:
         found = Agency.objects.filter(slug=agency).first()
         if found is None:
-            raise CommandError(f"No agency '{agency}'. Load the partnership first, or check the slug in the admin.")
+            raise CommandError(
+                f"No agency '{agency}'. Load the partnership first, or check the slug in the admin."
+            )
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user called '{username}' already exists.")
         password = os.environ.get("REACHABLE_ADMIN_PASSWORD") or getpass.getpass("Password: ")
-        if "REACHABLE_ADMIN_PASSWORD" not in os.environ and getpass.getpass("Password again: ") != password:
+        if (
+            "REACHABLE_ADMIN_PASSWORD" not in os.environ
+            and getpass.getpass("Password again: ") != password
+        ):
             raise CommandError("The passwords do not match. Nothing was created.")
         try:
             user = user_create(
-                username=username, password=password, first_name=options["first_name"],
-                last_name=options["last_name"], email=options["email"],
+                username=username,
+                password=password,
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+                email=options["email"],
             )
         except ValidationError as exc:
             raise CommandError("Password not accepted: " + " ".join(exc.messages)) from exc
         membership_add(user=user, role=Role.PARTNERSHIP_ADMIN, agency=found)
-        self.stdout.write(f"Created partnership admin '{username}'. At first sign-in they will set up an authenticator app.")
+        self.stdout.write(
+            f"Created partnership admin '{username}'. At first sign-in they will set up an authenticator app."
+        )

@@ -11,7 +11,9 @@ from reachable.accounts.services import totp_device_for
 
 
 class Command(BaseCommand):
-    help = "Demo only: print the current two-factor code for a demo account, instead of a phone app."
+    help = (
+        "Demo only: print the current two-factor code for a demo account, instead of a phone app."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")

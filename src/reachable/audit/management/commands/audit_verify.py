@@ -15,6 +15,10 @@ class Command(BaseCommand):
         for problem in result.problems:
             self.stderr.write(f"PROBLEM: {problem}")
         if not result.ok:
-            self.stderr.write(f"Audit log FAILED verification: {len(result.problems)} problem(s) in {result.checked} events.")
+            self.stderr.write(
+                f"Audit log FAILED verification: {len(result.problems)} problem(s) in {result.checked} events."
+            )
             raise SystemExit(1)
-        self.stdout.write(f"Audit log verified: {result.checked} events, chain intact. Head hash {result.head_hash}")
+        self.stdout.write(
+            f"Audit log verified: {result.checked} events, chain intact. Head hash {result.head_hash}"
+        )

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from reachable.accounts.roles import Role
 from reachable.children.models import Child
 from reachable.synth.demo_users import DEMO_PASSWORD, DEMO_USERS
-from reachable.synth.services import synth_partnership
 
 
 class Command(BaseCommand):
@@ -18,19 +18,29 @@ class Command(BaseCommand):
         parser.add_argument("--children", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--addrport", default="127.0.0.1:8000")
-        parser.add_argument("--no-serve", action="store_true", help="Set up and print the sign-ins, then stop.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Set up and print the sign-ins, then stop."
+        )
 
-    def handle(self, *args: Any, children: int, seed: int, addrport: str, no_serve: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, children: int, seed: int, addrport: str, no_serve: bool, **options: Any
+    ) -> None:
         if settings.MODE != "demo":
-            raise CommandError("Run the demo with REACHABLE_MODE=demo (the `reachable demo` command sets it).")
+            raise CommandError(
+                "Run the demo with REACHABLE_MODE=demo (the `reachable demo` command sets it)."
+            )
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         if not Child.objects.exists():
-            self.stdout.write(f"Generating the synthetic partnership ({children} children, seed {seed})...")
+            self.stdout.write(
+                f"Generating the synthetic partnership ({children} children, seed {seed})..."
+            )
             call_command("synth", seed=seed, children=children)
-        self.stdout.write("\nDemo sign-ins (synthetic people; password for all: " + DEMO_PASSWORD + ")")
+        self.stdout.write(
+            "\nDemo sign-ins (synthetic people; password for all: " + DEMO_PASSWORD + ")"
+        )
         for spec in DEMO_USERS:
-            self.stdout.write(f"  {spec.username:<20} {spec.role.label}")
+            self.stdout.write(f"  {spec.username:<20} {Role(spec.role).label}")
         self.stdout.write(
             "  The admin account needs a two-factor code: scan the QR code at first sign-in, or run\n"
             "  `REACHABLE_MODE=demo reachable totp_code admin` for the current code.\n"

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("REACHABLE_BIND", "0.0.0.0:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("REACHABLE_WORKERS", "3")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("REACHABLE_WORKERS", "3"))
+        )
         parser.add_argument("--no-migrate", action="store_true")
 
     def handle(self, *args: Any, bind: str, workers: int, no_migrate: bool, **options: Any) -> None:
@@ -21,4 +23,16 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False)
         call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        os.execv(gunicorn, [gunicorn, "reachable.wsgi:application", "--bind", bind, "--workers", str(workers), "--access-logfile", "-"])
+        os.execv(
+            gunicorn,
+            [
+                gunicorn,
+                "reachable.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+        )
