@@ -72,7 +72,11 @@ INSTALLED_APPS = [
     "reachable.children",
     "reachable.sharing",
     "reachable.synth",
+    "reachable.custody",
 ]
+
+# Apps that read their own sections of the partnership file, in order, inside the same transaction.
+REACHABLE_PARTNERSHIP_SECTIONS = ["reachable.custody.services.share_routes_load"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -25,6 +25,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "child.create": CASE_ROLES,
     "child.edit": CASE_ROLES,
     "child.merge": frozenset({R.TEAM_MANAGER}),
+    # Custody early intervention.
+    "custody.board": frozenset({R.CUSTODY_PRACTITIONER, R.TEAM_MANAGER}),
+    "custody.record": frozenset({R.CUSTODY_PRACTITIONER}),
+    "custody.import": frozenset({R.CUSTODY_PRACTITIONER, R.TEAM_MANAGER}),
+    "custody.inbox": CASE_ROLES | {R.PARTNER_USER},
+    "custody.dashboard": frozenset({R.PROGRAMME_LEAD, R.TEAM_MANAGER}),
     # Configuration and oversight.
     "audit.search": frozenset({R.PARTNERSHIP_ADMIN}),
     "reference.edit": frozenset({R.PARTNERSHIP_ADMIN}),

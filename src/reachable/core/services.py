@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from reachable.audit.services import audit_record
 from reachable.core.models import (
@@ -186,6 +188,9 @@ def partnership_load(*, path: Path = BUNDLED_PARTNERSHIP) -> LoadSummary:
                 },
             )
             team.places.set([_lookup(places, s, where, "place") for s in t.get("places", [])])
+
+        for dotted in settings.REACHABLE_PARTNERSHIP_SECTIONS:
+            import_string(dotted)(data)
 
         summary = LoadSummary(
             code_lists=len(data.get("code_lists", [])),

@@ -63,6 +63,8 @@ def bulk_insert(
                     copy.write_row(adapted(row))
                     count += 1
         else:
+            # A bigger page cache keeps the indexes in memory while millions of rows go in.
+            cursor.execute("PRAGMA cache_size = -262144")
             placeholders = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"
             iterator = iter(rows)

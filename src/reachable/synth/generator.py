@@ -12,6 +12,9 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
+from typing import Any
 
 from faker.providers.person.en_GB import Provider as NameLists
 
@@ -138,16 +141,34 @@ class ChildBundle:
     shares: list[tuple] = field(default_factory=list)
 
 
-def _weighted(rng: random.Random, weights: dict, k: int = 1) -> list:
-    return rng.choices(list(weights), weights=list(weights.values()), k=k)
+class Weighted:
+    """A weighted choice with the cumulative weights worked out once (choices() redoes them per call)."""
+
+    def __init__(self, weights: dict[Any, float]) -> None:
+        self.values = list(weights)
+        self.cum = list(accumulate(weights.values()))
+
+    def pick(self, rng: random.Random) -> Any:
+        return rng.choices(self.values, cum_weights=self.cum)[0]
+
+
+SEX = Weighted(SEX_WEIGHTS)
+AGE = Weighted(AGE_WEIGHTS)
+HOME = Weighted(HOME_SHARES)
+CARER_RELATIONSHIP = Weighted(CARER_RELATIONSHIP_WEIGHTS)
+
+
+@lru_cache(maxsize=4096)
+def _keys(name: str) -> tuple[str, str, str]:
+    """Search keys for a name; the synthetic name pool is small, so each is worked out once."""
+    return (name_key(name), *name_affixes(name))
 
 
 class NamePool:
     def __init__(self) -> None:
         self.male = list(NameLists.first_names_male)
         self.female = list(NameLists.first_names_female)
-        self.family = list(NameLists.last_names)
-        self.family_weights = list(NameLists.last_names.values())
+        self.family = Weighted(dict(NameLists.last_names))
 
     def person(self, rng: random.Random, sex: str) -> tuple[str, str]:
         while True:
@@ -159,7 +180,7 @@ class NamePool:
                 else rng.choice((self.male, self.female))
             )
             given = rng.choice(given_pool)
-            family = rng.choices(self.family, weights=self.family_weights)[0]
+            family = self.family.pick(rng)
             if not is_denied(given, family):
                 return given, family
 
@@ -176,17 +197,14 @@ def generate(
     """Yield ``count`` children with ids from ``first_id``. Pure: depends only on its arguments."""
     rng = random.Random(seed)
     names = NamePool()
-    eth_codes = [c for c in ETHNICITY_WEIGHTS if c in ctx.ethnicity]
-    eth_weights = [ETHNICITY_WEIGHTS[c] for c in eth_codes]
+    ethnicities = Weighted({c: w for c, w in ETHNICITY_WEIGHTS.items() if c in ctx.ethnicity})
     for child_id in range(first_id, first_id + count):
-        sex = _weighted(rng, SEX_WEIGHTS)[0]
-        age = _weighted(rng, AGE_WEIGHTS)[0]
+        sex = SEX.pick(rng)
+        age = AGE.pick(rng)
         dob = REFERENCE_DATE - dt.timedelta(days=int(age * 365.25) + rng.randrange(365))
         given, family = names.person(rng, sex)
-        ethnicity = (
-            ctx.ethnicity[rng.choices(eth_codes, weights=eth_weights)[0]] if eth_codes else None
-        )
-        home = _weighted(rng, HOME_SHARES)[0]
+        ethnicity = ctx.ethnicity[ethnicities.pick(rng)] if ethnicities.values else None
+        home = HOME.pick(rng)
         county = None
         if home == "partnership" and ctx.partnership_las:
             la, county = rng.choice(ctx.partnership_las)
@@ -196,6 +214,8 @@ def generate(
             la = rng.choice(
                 ctx.other_las or ctx.london_las or [la for la, _ in ctx.partnership_las]
             )
+        g_key, g_prefix, g_suffix = _keys(given)
+        f_key, f_prefix, f_suffix = _keys(family)
         bundle = ChildBundle(
             child=(
                 child_id,
@@ -206,10 +226,12 @@ def generate(
                 ctx.sex[sex],
                 ethnicity,
                 la,
-                name_key(given),
-                name_key(family),
-                *name_affixes(given),
-                *name_affixes(family),
+                g_key,
+                f_key,
+                g_prefix,
+                g_suffix,
+                f_prefix,
+                f_suffix,
                 created_at,
                 created_at,
                 creator_id,
@@ -226,7 +248,7 @@ def generate(
             value = f"LA{la:03d}{child_id:08d}"
             bundle.identifiers.append((child_id, ctx.identifier_kind["la-child"], value, value))
         if rng.random() < 0.7 and ctx.carer_relationship:
-            relationship = _weighted(rng, CARER_RELATIONSHIP_WEIGHTS)[0]
+            relationship = CARER_RELATIONSHIP.pick(rng)
             carer_given, carer_family = names.person(
                 rng, "F" if relationship == "mother" else "M" if relationship == "father" else "U"
             )

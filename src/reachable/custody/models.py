@@ -1,0 +1,184 @@
+"""Custody early intervention (seed 002): every detained child 10-17 met at the 'reachable moment'."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reachable.core.models import Agency, Area, Code, Place, Team
+
+
+class Detention(models.Model):
+    """A child detained at a custody suite, recorded by a practitioner or imported from custody."""
+
+    class Source(models.TextChoices):
+        RECORDED = "recorded", "Recorded by a practitioner"
+        IMPORTED = "imported", "Imported from the custody system"
+
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="detentions")
+    suite = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="detentions", limit_choices_to={"kind": "custody_suite"}
+    )
+    arrested_at = models.DateTimeField()
+    arrived_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    offence = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "offence-category"}
+    )
+    arresting_force = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Kept as recorded: the child's home may change later, the fact at the time matters for evaluation.
+    out_of_county = models.BooleanField()
+    home_la_at_arrest = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    appropriate_adult = models.BooleanField(default=False)
+    carer_informed = models.BooleanField(default=False)
+    comfort_box = models.BooleanField(default=False)
+    age_override_reason = models.TextField(
+        blank=True, help_text="Why a child outside 10-17 at arrest is recorded here."
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.RECORDED)
+    custody_reference = models.CharField(max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "arrested_at"], name="one_detention_per_arrest"),
+            models.CheckConstraint(
+                condition=models.Q(arrived_at__gte=models.F("arrested_at")), name="arrival_after_arrest"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True) | models.Q(released_at__gte=models.F("arrived_at")),
+                name="release_after_arrival",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["suite", "-arrived_at"]),
+            models.Index(fields=["arrested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Detention of child {self.child_id} at {self.suite} on {self.arrested_at:%d %b %Y}"
+
+
+class Engagement(models.Model):
+    """An attempt to meet the child. Voluntary: a refusal is recorded with respect, never held against them."""
+
+    detention = models.ForeignKey(Detention, on_delete=models.CASCADE, related_name="engagements")
+    attempted_at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    engaged = models.BooleanField()
+    reason_not_engaged = models.ForeignKey(
+        Code,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "engagement-not-reason"},
+    )
+    topics = models.ManyToManyField(
+        Code, blank=True, related_name="+", limit_choices_to={"code_list__key": "engagement-topic"}
+    )
+    discussed = models.TextField(blank=True)
+    childs_words = models.TextField("the child's own words", blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["detention", "attempted_at"])]
+
+    def __str__(self) -> str:
+        return f"{'Engaged' if self.engaged else 'Not engaged'} at {self.attempted_at:%H:%M}"
+
+
+class ShareRoute(models.Model):
+    """Where concerns about a child from a home local authority go (e.g. London boroughs -> repatriation)."""
+
+    home_la = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="share_route")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    notes = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.home_la} -> {self.team}"
+
+
+class ConcernShare(models.Model):
+    """A concern shared in real time with another team. The recipient sees what was shared, not the record."""
+
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="concern_shares")
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="concerns_received")
+    method = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "share-method"}
+    )
+    summary = models.TextField()
+    shared_at = models.DateTimeField()
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["to_team", "acknowledged_at", "-shared_at"])]
+
+    def __str__(self) -> str:
+        return f"Concern to {self.to_team} at {self.shared_at:%d %b %H:%M}"
+
+
+class CommunityOffer(models.Model):
+    """Support offered in the community to a child not open to any service."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Still working together"
+        COMPLETED = "completed", "Completed"
+        DECLINED_LATER = "declined", "Child chose to stop"
+        HANDED_OVER = "handed_over", "Handed over to another service"
+        MOVED = "moved", "Moved away"
+
+    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="community_offers")
+    offered_at = models.DateTimeField()
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accepted = models.BooleanField()
+    sessions = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Community offer for detention {self.detention_id}"
+
+
+class Feedback(models.Model):
+    class Source(models.TextChoices):
+        CHILD = "child", "Child"
+        CARER = "carer", "Parent or carer"
+        CUSTODY_STAFF = "custody_staff", "Custody staff"
+        PARTNER = "partner", "Partner agency"
+
+    source = models.CharField(max_length=15, choices=Source.choices)
+    rating = models.PositiveSmallIntegerField(help_text="1 (poor) to 5 (very good)")
+    comment = models.TextField(blank=True)
+    suite = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
+    given_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} feedback ({self.rating}/5)"
+
+
+class PilotTarget(models.Model):
+    """The pilot's yearly targets and the pre-pilot baseline, editable by the programme."""
+
+    year = models.PositiveIntegerField(unique=True)
+    children_engaged = models.PositiveIntegerField(default=100)
+    offered_community_support = models.PositiveIntegerField(default=50)
+    baseline_hours_to_intervention = models.PositiveIntegerField(
+        default=336, help_text="Before the pilot: hours from arrest to first intervention (336 = two weeks)."
+    )
+
+    def __str__(self) -> str:
+        return f"Targets for {self.year}"

@@ -1,0 +1,70 @@
+"""Scoped reads for custody: the live board, a detention, the concerns inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, When
+from django.http import Http404
+
+from reachable.accounts.permissions import child_scope
+from reachable.audit.services import audit_record
+from reachable.children.models import Child
+from reachable.custody.models import ConcernShare, Detention, Engagement
+from reachable.custody.services import suites_for
+
+
+def _annotated(detentions: QuerySet[Detention]) -> QuerySet[Detention]:
+    attempts = Engagement.objects.filter(detention=OuterRef("pk"))
+    return detentions.annotate(
+        approached=Exists(attempts),
+        engaged=Exists(attempts.filter(engaged=True)),
+        first_engaged_at=Min("engagements__attempted_at", filter=Q(engagements__engaged=True)),
+    )
+
+
+def live_board(user: Any) -> QuerySet[Detention]:
+    """Children detained now at the user's suites, newest arrival first."""
+    return _annotated(
+        Detention.objects.filter(suite_id__in=suites_for(user), released_at__isnull=True)
+        .select_related("child", "suite", "offence", "child__home_la")
+        .order_by("-arrived_at")
+    )
+
+
+def detention_get_for_user(user: Any, pk: int) -> Detention:
+    """A detention whose child the user may see, audited; otherwise 404, and the attempt audited."""
+    detention = (
+        _annotated(Detention.objects.filter(pk=pk, child__in=Child.objects.filter(child_scope(user))))
+        .select_related("child", "suite", "offence", "arresting_force", "home_la_at_arrest", "child__home_la")
+        .first()
+    )
+    if detention is None:
+        child_id = Detention.objects.filter(pk=pk).values_list("child_id", flat=True).first()
+        audit_record(user=user, action="detention.view.denied", child_id=child_id, detail={"id": pk})
+        raise Http404("No detention found")
+    audit_record(user=user, action="detention.view", obj=detention, child_id=detention.child_id)
+    return detention
+
+
+def detentions_of_child(child: Child) -> QuerySet[Detention]:
+    return _annotated(child.detentions.select_related("suite", "offence").order_by("-arrested_at"))
+
+
+def inbox(user: Any) -> QuerySet[ConcernShare]:
+    """Concerns shared with the user's teams: unacknowledged first, then newest."""
+    team_ids = [m.team_id for m in user.active_memberships if m.team_id]
+    return (
+        ConcernShare.objects.filter(to_team_id__in=team_ids)
+        .select_related("detention__child", "detention__suite", "to_team", "shared_by", "method")
+        .order_by(Case(When(acknowledged_at__isnull=True, then=0), default=1), "-shared_at")
+    )
+
+
+def concern_get_for_user(user: Any, pk: int) -> ConcernShare:
+    share = inbox(user).filter(pk=pk).first()
+    if share is None:
+        audit_record(user=user, action="concern.view.denied", detail={"id": pk})
+        raise Http404("No concern found")
+    audit_record(user=user, action="concern.view", obj=share, child_id=share.detention.child_id)
+    return share

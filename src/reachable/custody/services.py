@@ -1,0 +1,271 @@
+"""Writes for custody early intervention: validate, save, audit, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from reachable.accounts.permissions import can
+from reachable.audit.services import audit_record
+from reachable.children.models import Child, Involvement
+from reachable.core.models import Agency, Area, Code, Place, Team
+from reachable.custody.models import CommunityOffer, ConcernShare, Detention, Engagement, Feedback, ShareRoute
+from reachable.custody.rules import age_error, time_errors
+
+
+def suites_for(user: Any) -> list[int]:
+    """Custody suites where the user's teams work."""
+    team_ids = [m.team_id for m in user.active_memberships if m.team_id]
+    return list(
+        Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE, teams__id__in=team_ids).values_list("pk", flat=True)
+    )
+
+
+def is_out_of_county(home_la: Area | None, suite: Place) -> bool:
+    """A child whose home local authority is in another county than the suite (unknown home: not out)."""
+    if home_la is None:
+        return False
+    home_county = home_la.county()
+    suite_county = suite.area.county()
+    return home_county is None or suite_county is None or home_county.pk != suite_county.pk
+
+
+def _custody_teams(suite: Place) -> list[Team]:
+    return list(suite.teams.all())
+
+
+def detention_record(
+    *,
+    user: Any,
+    child: Child,
+    suite: Place,
+    arrested_at: dt.datetime,
+    arrived_at: dt.datetime,
+    offence: Code,
+    released_at: dt.datetime | None = None,
+    arresting_force: Agency | None = None,
+    appropriate_adult: bool = False,
+    carer_informed: bool = False,
+    comfort_box: bool = False,
+    age_override_reason: str = "",
+) -> Detention:
+    if not can(user, "custody.record"):
+        raise ValidationError("Your role cannot record detentions.")
+    errors: dict[str, list[str]] = {
+        f: [m] for f, m in time_errors(arrested_at=arrested_at, arrived_at=arrived_at, released_at=released_at).items()
+    }
+    if suite.kind != Place.Kind.CUSTODY_SUITE:
+        errors["suite"] = ["Choose a custody suite."]
+    elif suite.pk not in suites_for(user):
+        errors["suite"] = ["You can record detentions only at the suites your team works in."]
+    problem = age_error(date_of_birth=child.date_of_birth, arrested_at=arrested_at, override_reason=age_override_reason)
+    if problem:
+        errors["age_override_reason"] = [problem]
+    if Detention.objects.filter(child=child, arrested_at=arrested_at).exists():
+        errors["arrested_at"] = ["This child already has a detention recorded for this arrest time."]
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        detention = Detention.objects.create(
+            child=child,
+            suite=suite,
+            arrested_at=arrested_at,
+            arrived_at=arrived_at,
+            released_at=released_at,
+            offence=offence,
+            arresting_force=arresting_force,
+            out_of_county=is_out_of_county(child.home_la, suite),
+            home_la_at_arrest=child.home_la,
+            appropriate_adult=appropriate_adult,
+            carer_informed=carer_informed,
+            comfort_box=comfort_box,
+            age_override_reason=age_override_reason.strip(),
+            recorded_by=user,
+        )
+        _involve_suite_teams(detention)
+        audit_record(
+            user=user,
+            action="detention.record",
+            obj=detention,
+            child_id=child.pk,
+            reason=age_override_reason,
+            detail={"suite": suite.slug, "out_of_county": detention.out_of_county},
+        )
+    return detention
+
+
+def _involve_suite_teams(detention: Detention) -> None:
+    """The custody team at the suite now works with the child: that is what lets them see the record."""
+    for team in _custody_teams(detention.suite):
+        if not Involvement.objects.filter(child=detention.child, team=team, ended_on__isnull=True).exists():
+            Involvement.objects.create(
+                child=detention.child,
+                team=team,
+                started_on=timezone.localtime(detention.arrived_at).date(),
+                reason=f"Detained at {detention.suite}",
+            )
+
+
+def detention_release(*, user: Any, detention: Detention, released_at: dt.datetime) -> Detention:
+    errors = time_errors(arrested_at=detention.arrested_at, arrived_at=detention.arrived_at, released_at=released_at)
+    if errors:
+        raise ValidationError({f: [m] for f, m in errors.items()})
+    with transaction.atomic():
+        detention.released_at = released_at
+        detention.save(update_fields=["released_at"])
+        audit_record(user=user, action="detention.release", obj=detention, child_id=detention.child_id)
+    return detention
+
+
+def engagement_record(
+    *,
+    user: Any,
+    detention: Detention,
+    attempted_at: dt.datetime,
+    engaged: bool,
+    reason_not_engaged: Code | None = None,
+    topics: list[Code] | None = None,
+    discussed: str = "",
+    childs_words: str = "",
+) -> Engagement:
+    if not can(user, "custody.record"):
+        raise ValidationError("Your role cannot record engagement.")
+    errors: dict[str, list[str]] = {}
+    if attempted_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["attempted_at"] = ["The time cannot be in the future."]
+    elif attempted_at < detention.arrived_at:
+        errors["attempted_at"] = ["The time must be after the child arrived at the suite."]
+    if not engaged and reason_not_engaged is None:
+        errors["reason_not_engaged"] = ["Say why the child was not engaged this time."]
+    if engaged and reason_not_engaged is not None:
+        errors["reason_not_engaged"] = ["Leave this empty when the child engaged."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        engagement = Engagement.objects.create(
+            detention=detention,
+            attempted_at=attempted_at,
+            by=user,
+            engaged=engaged,
+            reason_not_engaged=reason_not_engaged,
+            discussed=discussed.strip(),
+            childs_words=childs_words.strip(),
+        )
+        engagement.topics.set(topics or [])
+        audit_record(
+            user=user,
+            action="engagement.record",
+            obj=engagement,
+            child_id=detention.child_id,
+            detail={"engaged": engaged},
+        )
+    return engagement
+
+
+def suggested_team(detention: Detention) -> Team | None:
+    """The front door for the child's home local authority, from the routing table."""
+    home = detention.home_la_at_arrest
+    route = ShareRoute.objects.filter(home_la=home).select_related("team").first() if home else None
+    return route.team if route else None
+
+
+def concern_share(*, user: Any, detention: Detention, to_team: Team, method: Code, summary: str) -> ConcernShare:
+    if not can(user, "custody.record"):
+        raise ValidationError("Your role cannot share concerns from custody.")
+    if not summary.strip():
+        raise ValidationError({"summary": ["Write what the concern is, so the recipient can act on it."]})
+    with transaction.atomic():
+        share = ConcernShare.objects.create(
+            detention=detention,
+            to_team=to_team,
+            method=method,
+            summary=summary.strip(),
+            shared_at=timezone.now(),
+            shared_by=user,
+        )
+        audit_record(
+            user=user,
+            action="concern.share",
+            obj=share,
+            child_id=detention.child_id,
+            detail={"to_team": to_team.slug, "method": method.code},
+        )
+    return share
+
+
+def concern_acknowledge(*, user: Any, share: ConcernShare) -> ConcernShare:
+    team_ids = {m.team_id for m in user.active_memberships}
+    if share.to_team_id not in team_ids:
+        raise ValidationError("Only the team the concern was shared with can acknowledge it.")
+    if share.acknowledged_at is not None:
+        return share
+    with transaction.atomic():
+        share.acknowledged_at = timezone.now()
+        share.acknowledged_by = user
+        share.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit_record(user=user, action="concern.acknowledge", obj=share, child_id=share.detention.child_id)
+    return share
+
+
+def concerns_escalate(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Mark unacknowledged shares older than the limit as escalated. Safe to re-run: each escalates once."""
+    now = now or timezone.now()
+    due = ConcernShare.objects.filter(
+        acknowledged_at__isnull=True, escalated_at__isnull=True, shared_at__lt=now - older_than
+    ).select_related("detention")
+    count = 0
+    with transaction.atomic():
+        for share in due.select_for_update():
+            share.escalated_at = now
+            share.save(update_fields=["escalated_at"])
+            audit_record(user=None, action="concern.escalate", obj=share, child_id=share.detention.child_id)
+            count += 1
+    return count
+
+
+def community_offer_record(
+    *, user: Any, detention: Detention, accepted: bool, offered_at: dt.datetime | None = None
+) -> CommunityOffer:
+    if not can(user, "custody.record"):
+        raise ValidationError("Your role cannot record community support.")
+    with transaction.atomic():
+        offer = CommunityOffer.objects.create(
+            detention=detention, offered_at=offered_at or timezone.now(), offered_by=user, accepted=accepted
+        )
+        audit_record(user=user, action="community_offer.record", obj=offer, child_id=detention.child_id)
+    return offer
+
+
+def feedback_record(*, user: Any, source: str, rating: int, comment: str, suite: Place, given_on: dt.date) -> Feedback:
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": ["Choose a rating from 1 to 5."]})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": ["The date cannot be in the future."]})
+    with transaction.atomic():
+        feedback = Feedback.objects.create(
+            source=source, rating=rating, comment=comment.strip(), suite=suite, given_on=given_on, recorded_by=user
+        )
+        audit_record(user=user, action="feedback.record", obj=feedback)
+    return feedback
+
+
+def share_routes_load(data: dict[str, Any], *, where: str = "share_routes") -> int:
+    """Partnership-file section: home local authority -> team that receives concerns."""
+    count = 0
+    for i, route in enumerate(data.get("share_routes", []), start=1):
+        label = f"{where} #{i}"
+        home = Area.objects.filter(slug=route.get("home_la")).first()
+        team = Team.objects.filter(slug=route.get("team")).first()
+        if home is None or team is None:
+            from reachable.core.services import PartnershipFileError
+
+            missing = "home_la" if home is None else "team"
+            raise PartnershipFileError(f"{label}: {missing} '{route.get(missing)}' is not defined.")
+        ShareRoute.objects.update_or_create(home_la=home, defaults={"team": team, "notes": route.get("notes", "")})
+        count += 1
+    return count
