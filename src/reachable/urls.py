@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("reachable.accounts.urls")),
     path("children/", include("reachable.children.urls")),
     path("audit/", include("reachable.audit.urls")),
+    path("custody/", include("reachable.custody.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

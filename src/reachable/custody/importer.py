@@ -23,7 +23,7 @@ from reachable.audit.services import audit_record
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import Child, ChildIdentifier, Involvement
-from reachable.core.models import Agency, Area, Code, Place
+from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.custody.models import Detention
 from reachable.custody.rules import age_error, time_errors
 from reachable.custody.services import is_out_of_county
@@ -32,7 +32,11 @@ from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
 COLUMNS: list[tuple[str, bool, str]] = [
     ("custody_reference", True, "The custody record number, e.g. 36/12345/26"),
     ("suite", True, "Custody suite code, e.g. wymondham-pic (see the list of suites)"),
-    ("arrested_at", True, "Date and time of arrest: 2026-11-20 14:35 or 20/11/2026 14:35 (UK time)"),
+    (
+        "arrested_at",
+        True,
+        "Date and time of arrest: 2026-11-20 14:35 or 20/11/2026 14:35 (UK time)",
+    ),
     ("arrived_at", True, "Date and time of arrival at the suite, same format"),
     ("released_at", False, "Date and time of release, same format; empty if still detained"),
     ("offence", True, "Offence category code, e.g. pwits-a, weapon, robbery, other"),
@@ -98,8 +102,24 @@ def template_csv() -> str:
     writer = csv.writer(out)
     writer.writerow(KNOWN)
     writer.writerow(
-        ["36/00001/26", "wymondham-pic", "2026-11-20 14:35", "2026-11-20 15:10", "", "pwits-a", "norfolk-police",
-         "Sam", "Example", "2010-03-27", "M", "lambeth", "10/123456A", "Y", "Y", "Y"]
+        [
+            "36/00001/26",
+            "wymondham-pic",
+            "2026-11-20 14:35",
+            "2026-11-20 15:10",
+            "",
+            "pwits-a",
+            "norfolk-police",
+            "Sam",
+            "Example",
+            "2010-03-27",
+            "M",
+            "lambeth",
+            "10/123456A",
+            "Y",
+            "Y",
+            "Y",
+        ]
     )
     return out.getvalue()
 
@@ -107,11 +127,27 @@ def template_csv() -> str:
 class _Parser:
     def __init__(self) -> None:
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        self.suites = {p.slug: p for p in Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).select_related("area__parent")}
-        self.offences = dict(Code.objects.filter(code_list__key="offence-category", active=True).values_list("code", "id"))
-        self.sexes = dict(Code.objects.filter(code_list__key="sex", active=True).values_list("code", "id"))
-        self.forces = dict(Agency.objects.filter(agency_type__code="police").values_list("slug", "id"))
-        self.areas = {a.slug: a for a in Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).select_related("parent")}
+        self.suites = {
+            p.slug: p
+            for p in Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).select_related(
+                "area__parent"
+            )
+        }
+        self.offences = dict(
+            Code.objects.filter(code_list__key="offence-category", active=True).values_list(
+                "code", "id"
+            )
+        )
+        self.sexes = dict(
+            Code.objects.filter(code_list__key="sex", active=True).values_list("code", "id")
+        )
+        self.forces = dict(
+            Agency.objects.filter(agency_type__code="police").values_list("slug", "id")
+        )
+        self.areas = {
+            a.slug: a
+            for a in Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).select_related("parent")
+        }
         self.now = timezone.now()
 
     def when(self, text: str) -> dt.datetime:
@@ -141,13 +177,26 @@ def parse(text: str) -> tuple[list[_Row], list[RowError]]:
     header, reader = _read(text.lstrip("\ufeff"))
     errors: list[RowError] = []
     if not header or header == [""]:
-        return [], [RowError(1, "", "", "The file is empty. Export the detentions again, with the header row.")]
+        return [], [
+            RowError(
+                1, "", "", "The file is empty. Export the detentions again, with the header row."
+            )
+        ]
     missing = REQUIRED - set(header)
     unknown = [h for h in header if h not in KNOWN]
     for name in sorted(missing):
-        errors.append(RowError(1, name, "", f"The column '{name}' is missing. Download the template to see the columns."))
+        errors.append(
+            RowError(
+                1,
+                name,
+                "",
+                f"The column '{name}' is missing. Download the template to see the columns.",
+            )
+        )
     for name in unknown:
-        errors.append(RowError(1, name, name, f"The column '{name}' is not one we know. Rename or remove it."))
+        errors.append(
+            RowError(1, name, name, f"The column '{name}' is not one we know. Rename or remove it.")
+        )
     if errors:
         return [], errors
     index = {name: header.index(name) for name in KNOWN if name in header}
@@ -164,7 +213,9 @@ def parse(text: str) -> tuple[list[_Row], list[RowError]]:
 
         row_errors: list[RowError] = []
 
-        def fail(column: str, message: str, number: int = number, row_errors: list[RowError] = row_errors) -> None:
+        def fail(
+            column: str, message: str, number: int = number, row_errors: list[RowError] = row_errors
+        ) -> None:
             row_errors.append(RowError(number, column, cell(column), message))
 
         for name in REQUIRED:
@@ -176,7 +227,10 @@ def parse(text: str) -> tuple[list[_Row], list[RowError]]:
                 try:
                     times[name] = p.when(cell(name))
                 except ValueError:
-                    fail(name, "Not a date and time; write it as 2026-11-20 14:35 or 20/11/2026 14:35.")
+                    fail(
+                        name,
+                        "Not a date and time; write it as 2026-11-20 14:35 or 20/11/2026 14:35.",
+                    )
         dob = None
         if cell("date_of_birth"):
             try:
@@ -185,7 +239,10 @@ def parse(text: str) -> tuple[list[_Row], list[RowError]]:
                 fail("date_of_birth", "Not a date; write it as 2010-03-27 or 27/03/2010.")
         suite = p.suites.get(cell("suite"))
         if cell("suite") and suite is None:
-            fail("suite", "Not a custody suite we know; use the suite codes listed on the import page.")
+            fail(
+                "suite",
+                "Not a custody suite we know; use the suite codes listed on the import page.",
+            )
         offence_id = p.offences.get(cell("offence"))
         if cell("offence") and offence_id is None:
             fail("offence", f"Not an offence code; use one of {', '.join(sorted(p.offences))}.")
@@ -211,31 +268,65 @@ def parse(text: str) -> tuple[list[_Row], list[RowError]]:
                 fail(name, "Write Y or N.")
             flags.append(value in _YES)
         if "arrested_at" in times and "arrived_at" in times:
-            assert times["arrested_at"] is not None and times["arrived_at"] is not None
+            assert times["arrested_at"] is not None
+            assert times["arrived_at"] is not None
             for column, message in time_errors(
-                arrested_at=times["arrested_at"], arrived_at=times["arrived_at"],
-                released_at=times.get("released_at"), now=p.now,
+                arrested_at=times["arrested_at"],
+                arrived_at=times["arrived_at"],
+                released_at=times.get("released_at"),
+                now=p.now,
             ).items():
                 fail(column, message)
             if dob is not None:
-                problem = age_error(date_of_birth=dob, arrested_at=times["arrested_at"], override_reason="")
+                problem = age_error(
+                    date_of_birth=dob, arrested_at=times["arrested_at"], override_reason=""
+                )
                 if problem:
                     fail("date_of_birth", problem + " Record it by hand with the reason instead.")
         if row_errors:
             errors.extend(row_errors)
             continue
-        assert suite is not None and offence_id is not None and sex_id is not None and dob is not None
+        assert suite is not None
+        assert offence_id is not None
+        assert sex_id is not None
+        assert dob is not None
         arrested_at, arrived_at = times["arrested_at"], times["arrived_at"]
-        assert arrested_at is not None and arrived_at is not None
-        person = normalise_identifier(police_id) or f"{cell('given_name').lower()}|{cell('family_name').lower()}|{dob}"
+        assert arrested_at is not None
+        assert arrived_at is not None
+        person = (
+            normalise_identifier(police_id)
+            or f"{cell('given_name').lower()}|{cell('family_name').lower()}|{dob}"
+        )
         duplicate_of = seen.get((person, cell("suite"), arrested_at))
         if duplicate_of:
-            errors.append(RowError(number, "arrested_at", cell("arrested_at"), f"Row {duplicate_of} already has this child and arrest time."))
+            errors.append(
+                RowError(
+                    number,
+                    "arrested_at",
+                    cell("arrested_at"),
+                    f"Row {duplicate_of} already has this child and arrest time.",
+                )
+            )
             continue
         seen[(person, cell("suite"), arrested_at)] = number
         rows.append(
-            _Row(number, cell("custody_reference"), suite, arrested_at, arrived_at, times.get("released_at"),
-                 offence_id, force_id, cell("given_name"), cell("family_name"), dob, sex_id, home, police_id, (flags[0], flags[1], flags[2]))
+            _Row(
+                number,
+                cell("custody_reference"),
+                suite,
+                arrested_at,
+                arrived_at,
+                times.get("released_at"),
+                offence_id,
+                force_id,
+                cell("given_name"),
+                cell("family_name"),
+                dob,
+                sex_id,
+                home,
+                police_id,
+                (flags[0], flags[1], flags[2]),
+            )
         )
     return rows, errors
 
@@ -246,14 +337,21 @@ def _resolve_children(rows: list[_Row]) -> None:
     for start in range(0, len(police_ids), 5000):
         chunk = police_ids[start : start + 5000]
         by_police.update(
-            ChildIdentifier.objects.filter(kind__code="police", value_normalised__in=chunk).values_list("value_normalised", "child_id")
+            ChildIdentifier.objects.filter(
+                kind__code="police", value_normalised__in=chunk
+            ).values_list("value_normalised", "child_id")
         )
     for row in rows:
         if row.police_id:
             row.child_id = by_police.get(normalise_identifier(row.police_id))
         else:
             row.child_id = (
-                Child.objects.filter(given_name__iexact=row.given, family_name__iexact=row.family, date_of_birth=row.dob, merged_into__isnull=True)
+                Child.objects.filter(
+                    given_name__iexact=row.given,
+                    family_name__iexact=row.family,
+                    date_of_birth=row.dob,
+                    merged_into__isnull=True,
+                )
                 .values_list("pk", flat=True)
                 .first()
             )
@@ -272,7 +370,9 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
         known_ids = sorted({r.child_id for r in rows if r.child_id})
         for start in range(0, len(known_ids), 5000):
             existing.update(
-                Detention.objects.filter(child_id__in=known_ids[start : start + 5000]).values_list("child_id", "arrested_at")
+                Detention.objects.filter(child_id__in=known_ids[start : start + 5000]).values_list(
+                    "child_id", "arrested_at"
+                )
             )
         new_children: dict[str, int] = {}
         child_rows, ident_rows = [], []
@@ -280,17 +380,44 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
         for row in rows:
             if row.child_id:
                 continue
-            person = normalise_identifier(row.police_id) or f"{row.given.lower()}|{row.family.lower()}|{row.dob}"
+            person = (
+                normalise_identifier(row.police_id)
+                or f"{row.given.lower()}|{row.family.lower()}|{row.dob}"
+            )
             if person not in new_children:
                 new_children[person] = child_id
                 g_pre, g_suf = name_affixes(row.given)
                 f_pre, f_suf = name_affixes(row.family)
                 child_rows.append(
-                    (child_id, row.given, row.family, "", row.dob, row.sex_id, None, row.home.pk if row.home else None,
-                     name_key(row.given), name_key(row.family), g_pre, g_suf, f_pre, f_suf, now, now, user.pk)
+                    (
+                        child_id,
+                        row.given,
+                        row.family,
+                        "",
+                        row.dob,
+                        row.sex_id,
+                        None,
+                        row.home.pk if row.home else None,
+                        name_key(row.given),
+                        name_key(row.family),
+                        g_pre,
+                        g_suf,
+                        f_pre,
+                        f_suf,
+                        now,
+                        now,
+                        user.pk,
+                    )
                 )
                 if row.police_id:
-                    ident_rows.append((child_id, _police_kind(), row.police_id, normalise_identifier(row.police_id)))
+                    ident_rows.append(
+                        (
+                            child_id,
+                            _police_kind(),
+                            row.police_id,
+                            normalise_identifier(row.police_id),
+                        )
+                    )
                 child_id += 1
             row.child_id = new_children[person]
         from reachable.synth.services import CHILD_FIELDS
@@ -299,29 +426,70 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
         bulk_insert(ChildIdentifier, ["child", "kind", "value", "value_normalised"], ident_rows)
 
         detention_rows, involvement_keys = [], set()
-        team_ids_by_suite = {s.pk: list(s.teams.values_list("pk", flat=True)) for s in {r.suite for r in rows}}
+        team_ids_by_suite = {
+            s.pk: list(Team.objects.filter(places=s).values_list("pk", flat=True))
+            for s in {r.suite for r in rows}
+        }
         for row in rows:
             assert row.child_id is not None
             if (row.child_id, row.arrested_at) in existing:
                 result.already_imported += 1
                 continue
             detention_rows.append(
-                (row.child_id, row.suite.pk, row.arrested_at, row.arrived_at, row.released_at, row.offence_id, row.force_id,
-                 is_out_of_county(row.home, row.suite), row.home.pk if row.home else None, *row.flags, "",
-                 Detention.Source.IMPORTED, row.reference, user.pk, now)
+                (
+                    row.child_id,
+                    row.suite.pk,
+                    row.arrested_at,
+                    row.arrived_at,
+                    row.released_at,
+                    row.offence_id,
+                    row.force_id,
+                    is_out_of_county(row.home, row.suite),
+                    row.home.pk if row.home else None,
+                    *row.flags,
+                    "",
+                    Detention.Source.IMPORTED,
+                    row.reference,
+                    user.pk,
+                    now,
+                )
             )
             for team_id in team_ids_by_suite[row.suite.pk]:
-                involvement_keys.add((row.child_id, team_id, timezone.localtime(row.arrived_at).date()))
+                involvement_keys.add(
+                    (row.child_id, team_id, timezone.localtime(row.arrived_at).date())
+                )
         result.created = bulk_insert(
             Detention,
-            ["child", "suite", "arrested_at", "arrived_at", "released_at", "offence", "arresting_force", "out_of_county",
-             "home_la_at_arrest", "appropriate_adult", "carer_informed", "comfort_box", "age_override_reason", "source",
-             "custody_reference", "recorded_by", "created_at"],
+            [
+                "child",
+                "suite",
+                "arrested_at",
+                "arrived_at",
+                "released_at",
+                "offence",
+                "arresting_force",
+                "out_of_county",
+                "home_la_at_arrest",
+                "appropriate_adult",
+                "carer_informed",
+                "comfort_box",
+                "age_override_reason",
+                "source",
+                "custody_reference",
+                "recorded_by",
+                "created_at",
+            ],
             detention_rows,
         )
-        involved = set(
-            Involvement.objects.filter(child_id__in={c for c, _, _ in involvement_keys}, ended_on__isnull=True).values_list("child_id", "team_id")
-        ) if len(involvement_keys) < 50000 else _involved_in_chunks({c for c, _, _ in involvement_keys})
+        involved = (
+            set(
+                Involvement.objects.filter(
+                    child_id__in={c for c, _, _ in involvement_keys}, ended_on__isnull=True
+                ).values_list("child_id", "team_id")
+            )
+            if len(involvement_keys) < 50000
+            else _involved_in_chunks({c for c, _, _ in involvement_keys})
+        )
         first_day: dict[tuple[int, int], dt.date] = {}
         for c, t, day in involvement_keys:
             if (c, t) not in involved:
@@ -329,15 +497,23 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
         bulk_insert(
             Involvement,
             ["child", "team", "worker", "started_on", "ended_on", "reason"],
-            ((c, t, None, day, None, "Detained at a custody suite") for (c, t), day in first_day.items()),
+            (
+                (c, t, None, day, None, "Detained at a custody suite")
+                for (c, t), day in first_day.items()
+            ),
         )
         reset_sequences(Child, ChildIdentifier, Detention, Involvement)
         result.new_children = len(child_rows)
         audit_record(
             user=user,
             action="detention.import",
-            detail={"file": filename, "rows": result.rows, "created": result.created,
-                    "already_imported": result.already_imported, "new_children": result.new_children},
+            detail={
+                "file": filename,
+                "rows": result.rows,
+                "created": result.created,
+                "already_imported": result.already_imported,
+                "new_children": result.new_children,
+            },
         )
     return result
 
@@ -347,7 +523,9 @@ def _involved_in_chunks(child_ids: set[int]) -> set[tuple[int, int]]:
     out: set[tuple[int, int]] = set()
     for start in range(0, len(ids), 5000):
         out.update(
-            Involvement.objects.filter(child_id__in=ids[start : start + 5000], ended_on__isnull=True).values_list("child_id", "team_id")
+            Involvement.objects.filter(
+                child_id__in=ids[start : start + 5000], ended_on__isnull=True
+            ).values_list("child_id", "team_id")
         )
     return out
 

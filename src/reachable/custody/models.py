@@ -17,18 +17,28 @@ class Detention(models.Model):
 
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="detentions")
     suite = models.ForeignKey(
-        Place, on_delete=models.PROTECT, related_name="detentions", limit_choices_to={"kind": "custody_suite"}
+        Place,
+        on_delete=models.PROTECT,
+        related_name="detentions",
+        limit_choices_to={"kind": "custody_suite"},
     )
     arrested_at = models.DateTimeField()
     arrived_at = models.DateTimeField()
     released_at = models.DateTimeField(null=True, blank=True)
     offence = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "offence-category"}
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "offence-category"},
     )
-    arresting_force = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    arresting_force = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Kept as recorded: the child's home may change later, the fact at the time matters for evaluation.
     out_of_county = models.BooleanField()
-    home_la_at_arrest = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    home_la_at_arrest = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     appropriate_adult = models.BooleanField(default=False)
     carer_informed = models.BooleanField(default=False)
     comfort_box = models.BooleanField(default=False)
@@ -44,12 +54,16 @@ class Detention(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["child", "arrested_at"], name="one_detention_per_arrest"),
-            models.CheckConstraint(
-                condition=models.Q(arrived_at__gte=models.F("arrested_at")), name="arrival_after_arrest"
+            models.UniqueConstraint(
+                fields=["child", "arrested_at"], name="one_detention_per_arrest"
             ),
             models.CheckConstraint(
-                condition=models.Q(released_at__isnull=True) | models.Q(released_at__gte=models.F("arrived_at")),
+                condition=models.Q(arrived_at__gte=models.F("arrested_at")),
+                name="arrival_after_arrest",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True)
+                | models.Q(released_at__gte=models.F("arrived_at")),
                 name="release_after_arrival",
             ),
         ]
@@ -104,14 +118,21 @@ class ShareRoute(models.Model):
 class ConcernShare(models.Model):
     """A concern shared in real time with another team. The recipient sees what was shared, not the record."""
 
-    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="concern_shares")
+    detention = models.ForeignKey(
+        Detention, on_delete=models.PROTECT, related_name="concern_shares"
+    )
     to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="concerns_received")
     method = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "share-method"}
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "share-method"},
     )
     summary = models.TextField()
     shared_at = models.DateTimeField()
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -135,9 +156,13 @@ class CommunityOffer(models.Model):
         HANDED_OVER = "handed_over", "Handed over to another service"
         MOVED = "moved", "Moved away"
 
-    detention = models.ForeignKey(Detention, on_delete=models.PROTECT, related_name="community_offers")
+    detention = models.ForeignKey(
+        Detention, on_delete=models.PROTECT, related_name="community_offers"
+    )
     offered_at = models.DateTimeField()
-    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     accepted = models.BooleanField()
     sessions = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
@@ -159,11 +184,15 @@ class Feedback(models.Model):
     comment = models.TextField(blank=True)
     suite = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
     given_on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,7 +206,8 @@ class PilotTarget(models.Model):
     children_engaged = models.PositiveIntegerField(default=100)
     offered_community_support = models.PositiveIntegerField(default=50)
     baseline_hours_to_intervention = models.PositiveIntegerField(
-        default=336, help_text="Before the pilot: hours from arrest to first intervention (336 = two weeks)."
+        default=336,
+        help_text="Before the pilot: hours from arrest to first intervention (336 = two weeks).",
     )
 
     def __str__(self) -> str:

@@ -15,7 +15,11 @@ def age_on(dob: dt.date, day: dt.date) -> int:
 
 
 def time_errors(
-    *, arrested_at: dt.datetime, arrived_at: dt.datetime, released_at: dt.datetime | None, now: dt.datetime | None = None
+    *,
+    arrested_at: dt.datetime,
+    arrived_at: dt.datetime,
+    released_at: dt.datetime | None,
+    now: dt.datetime | None = None,
 ) -> dict[str, str]:
     """Field -> message for times that cannot be right."""
     now = now or timezone.now()
@@ -34,7 +38,9 @@ def time_errors(
     return errors
 
 
-def age_error(*, date_of_birth: dt.date, arrested_at: dt.datetime, override_reason: str) -> str | None:
+def age_error(
+    *, date_of_birth: dt.date, arrested_at: dt.datetime, override_reason: str
+) -> str | None:
     age = age_on(date_of_birth, timezone.localtime(arrested_at).date())
     if YOUNGEST <= age <= OLDEST or override_reason.strip():
         return None

@@ -35,20 +35,30 @@ def live_board(user: Any) -> QuerySet[Detention]:
 def detention_get_for_user(user: Any, pk: int) -> Detention:
     """A detention whose child the user may see, audited; otherwise 404, and the attempt audited."""
     detention = (
-        _annotated(Detention.objects.filter(pk=pk, child__in=Child.objects.filter(child_scope(user))))
-        .select_related("child", "suite", "offence", "arresting_force", "home_la_at_arrest", "child__home_la")
+        _annotated(
+            Detention.objects.filter(pk=pk, child__in=Child.objects.filter(child_scope(user)))
+        )
+        .select_related(
+            "child", "suite", "offence", "arresting_force", "home_la_at_arrest", "child__home_la"
+        )
         .first()
     )
     if detention is None:
         child_id = Detention.objects.filter(pk=pk).values_list("child_id", flat=True).first()
-        audit_record(user=user, action="detention.view.denied", child_id=child_id, detail={"id": pk})
+        audit_record(
+            user=user, action="detention.view.denied", child_id=child_id, detail={"id": pk}
+        )
         raise Http404("No detention found")
     audit_record(user=user, action="detention.view", obj=detention, child_id=detention.child_id)
     return detention
 
 
 def detentions_of_child(child: Child) -> QuerySet[Detention]:
-    return _annotated(child.detentions.select_related("suite", "offence").order_by("-arrested_at"))
+    return _annotated(
+        Detention.objects.filter(child=child)
+        .select_related("suite", "offence")
+        .order_by("-arrested_at")
+    )
 
 
 def inbox(user: Any) -> QuerySet[ConcernShare]:

@@ -13,7 +13,14 @@ from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
 from reachable.children.models import Child, Involvement
 from reachable.core.models import Agency, Area, Code, Place, Team
-from reachable.custody.models import CommunityOffer, ConcernShare, Detention, Engagement, Feedback, ShareRoute
+from reachable.custody.models import (
+    CommunityOffer,
+    ConcernShare,
+    Detention,
+    Engagement,
+    Feedback,
+    ShareRoute,
+)
 from reachable.custody.rules import age_error, time_errors
 
 
@@ -21,7 +28,9 @@ def suites_for(user: Any) -> list[int]:
     """Custody suites where the user's teams work."""
     team_ids = [m.team_id for m in user.active_memberships if m.team_id]
     return list(
-        Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE, teams__id__in=team_ids).values_list("pk", flat=True)
+        Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE, teams__id__in=team_ids).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -35,7 +44,7 @@ def is_out_of_county(home_la: Area | None, suite: Place) -> bool:
 
 
 def _custody_teams(suite: Place) -> list[Team]:
-    return list(suite.teams.all())
+    return list(Team.objects.filter(places=suite))
 
 
 def detention_record(
@@ -56,17 +65,26 @@ def detention_record(
     if not can(user, "custody.record"):
         raise ValidationError("Your role cannot record detentions.")
     errors: dict[str, list[str]] = {
-        f: [m] for f, m in time_errors(arrested_at=arrested_at, arrived_at=arrived_at, released_at=released_at).items()
+        f: [m]
+        for f, m in time_errors(
+            arrested_at=arrested_at, arrived_at=arrived_at, released_at=released_at
+        ).items()
     }
     if suite.kind != Place.Kind.CUSTODY_SUITE:
         errors["suite"] = ["Choose a custody suite."]
     elif suite.pk not in suites_for(user):
         errors["suite"] = ["You can record detentions only at the suites your team works in."]
-    problem = age_error(date_of_birth=child.date_of_birth, arrested_at=arrested_at, override_reason=age_override_reason)
+    problem = age_error(
+        date_of_birth=child.date_of_birth,
+        arrested_at=arrested_at,
+        override_reason=age_override_reason,
+    )
     if problem:
         errors["age_override_reason"] = [problem]
     if Detention.objects.filter(child=child, arrested_at=arrested_at).exists():
-        errors["arrested_at"] = ["This child already has a detention recorded for this arrest time."]
+        errors["arrested_at"] = [
+            "This child already has a detention recorded for this arrest time."
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -102,7 +120,9 @@ def detention_record(
 def _involve_suite_teams(detention: Detention) -> None:
     """The custody team at the suite now works with the child: that is what lets them see the record."""
     for team in _custody_teams(detention.suite):
-        if not Involvement.objects.filter(child=detention.child, team=team, ended_on__isnull=True).exists():
+        if not Involvement.objects.filter(
+            child=detention.child, team=team, ended_on__isnull=True
+        ).exists():
             Involvement.objects.create(
                 child=detention.child,
                 team=team,
@@ -112,13 +132,17 @@ def _involve_suite_teams(detention: Detention) -> None:
 
 
 def detention_release(*, user: Any, detention: Detention, released_at: dt.datetime) -> Detention:
-    errors = time_errors(arrested_at=detention.arrested_at, arrived_at=detention.arrived_at, released_at=released_at)
+    errors = time_errors(
+        arrested_at=detention.arrested_at, arrived_at=detention.arrived_at, released_at=released_at
+    )
     if errors:
         raise ValidationError({f: [m] for f, m in errors.items()})
     with transaction.atomic():
         detention.released_at = released_at
         detention.save(update_fields=["released_at"])
-        audit_record(user=user, action="detention.release", obj=detention, child_id=detention.child_id)
+        audit_record(
+            user=user, action="detention.release", obj=detention, child_id=detention.child_id
+        )
     return detention
 
 
@@ -174,11 +198,15 @@ def suggested_team(detention: Detention) -> Team | None:
     return route.team if route else None
 
 
-def concern_share(*, user: Any, detention: Detention, to_team: Team, method: Code, summary: str) -> ConcernShare:
+def concern_share(
+    *, user: Any, detention: Detention, to_team: Team, method: Code, summary: str
+) -> ConcernShare:
     if not can(user, "custody.record"):
         raise ValidationError("Your role cannot share concerns from custody.")
     if not summary.strip():
-        raise ValidationError({"summary": ["Write what the concern is, so the recipient can act on it."]})
+        raise ValidationError(
+            {"summary": ["Write what the concern is, so the recipient can act on it."]}
+        )
     with transaction.atomic():
         share = ConcernShare.objects.create(
             detention=detention,
@@ -208,7 +236,9 @@ def concern_acknowledge(*, user: Any, share: ConcernShare) -> ConcernShare:
         share.acknowledged_at = timezone.now()
         share.acknowledged_by = user
         share.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        audit_record(user=user, action="concern.acknowledge", obj=share, child_id=share.detention.child_id)
+        audit_record(
+            user=user, action="concern.acknowledge", obj=share, child_id=share.detention.child_id
+        )
     return share
 
 
@@ -223,7 +253,9 @@ def concerns_escalate(*, older_than: dt.timedelta, now: dt.datetime | None = Non
         for share in due.select_for_update():
             share.escalated_at = now
             share.save(update_fields=["escalated_at"])
-            audit_record(user=None, action="concern.escalate", obj=share, child_id=share.detention.child_id)
+            audit_record(
+                user=None, action="concern.escalate", obj=share, child_id=share.detention.child_id
+            )
             count += 1
     return count
 
@@ -235,20 +267,32 @@ def community_offer_record(
         raise ValidationError("Your role cannot record community support.")
     with transaction.atomic():
         offer = CommunityOffer.objects.create(
-            detention=detention, offered_at=offered_at or timezone.now(), offered_by=user, accepted=accepted
+            detention=detention,
+            offered_at=offered_at or timezone.now(),
+            offered_by=user,
+            accepted=accepted,
         )
-        audit_record(user=user, action="community_offer.record", obj=offer, child_id=detention.child_id)
+        audit_record(
+            user=user, action="community_offer.record", obj=offer, child_id=detention.child_id
+        )
     return offer
 
 
-def feedback_record(*, user: Any, source: str, rating: int, comment: str, suite: Place, given_on: dt.date) -> Feedback:
+def feedback_record(
+    *, user: Any, source: str, rating: int, comment: str, suite: Place, given_on: dt.date
+) -> Feedback:
     if not 1 <= rating <= 5:
         raise ValidationError({"rating": ["Choose a rating from 1 to 5."]})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": ["The date cannot be in the future."]})
     with transaction.atomic():
         feedback = Feedback.objects.create(
-            source=source, rating=rating, comment=comment.strip(), suite=suite, given_on=given_on, recorded_by=user
+            source=source,
+            rating=rating,
+            comment=comment.strip(),
+            suite=suite,
+            given_on=given_on,
+            recorded_by=user,
         )
         audit_record(user=user, action="feedback.record", obj=feedback)
     return feedback
@@ -266,6 +310,55 @@ def share_routes_load(data: dict[str, Any], *, where: str = "share_routes") -> i
 
             missing = "home_la" if home is None else "team"
             raise PartnershipFileError(f"{label}: {missing} '{route.get(missing)}' is not defined.")
-        ShareRoute.objects.update_or_create(home_la=home, defaults={"team": team, "notes": route.get("notes", "")})
+        ShareRoute.objects.update_or_create(
+            home_la=home, defaults={"team": team, "notes": route.get("notes", "")}
+        )
         count += 1
     return count
+
+
+def child_for_detention(
+    *,
+    user: Any,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    sex: Code,
+    home_la: Area | None,
+    police_id: str = "",
+) -> Child:
+    """The child custody has detained: found by police identifier or exact name and date of birth,
+    or added. The practitioner sees nothing about a found record until the detention links them."""
+    from reachable.children.identifiers import normalise_identifier, validate_identifier
+    from reachable.children.services import IdentifierInput, child_create
+
+    if police_id:
+        try:
+            police_id = validate_identifier("police", police_id)
+        except ValidationError as exc:
+            raise ValidationError({"police_id": exc.messages}) from exc
+        found = Child.objects.filter(
+            identifiers__kind__code="police",
+            identifiers__value_normalised=normalise_identifier(police_id),
+            merged_into__isnull=True,
+        ).first()
+        if found:
+            return found
+    found = Child.objects.filter(
+        given_name__iexact=given_name.strip(),
+        family_name__iexact=family_name.strip(),
+        date_of_birth=date_of_birth,
+        merged_into__isnull=True,
+    ).first()
+    if found:
+        return found
+    police_kind = Code.objects.get(code_list__key="identifier-kind", code="police")
+    return child_create(
+        user=user,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        home_la=home_la,
+        identifiers=[IdentifierInput(police_kind, police_id)] if police_id else [],
+    )

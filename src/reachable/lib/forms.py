@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -79,6 +80,66 @@ class GovukDateField(forms.MultiValueField):
             return dt.date(year, month, day)
         except (TypeError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class GovukDateTimeWidget(GovukDateWidget):
+    """Day, month, year and a 24-hour time (HH:MM), for times of arrest, arrival and release."""
+
+    template_name = "govuk/widgets/datetime.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.widgets = [
+            *self.widgets,
+            forms.TextInput(
+                attrs={
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                    "placeholder": "",
+                }
+            ),
+        ]
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            return [local.day, local.month, local.year, local.strftime("%H:%M")]
+        return [None, None, None, None]
+
+
+class GovukDateTimeField(forms.MultiValueField):
+    widget = GovukDateTimeWidget
+    default_error_messages = {
+        "incomplete": "Enter a day, month, year and time.",
+        "invalid": "Enter a real date and a time like 14:35.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31),
+            forms.IntegerField(min_value=1, max_value=12),
+            forms.IntegerField(min_value=1900, max_value=2100),
+            forms.RegexField(regex=r"^([01]?\d|2[0-3])[:.]?[0-5]\d$"),
+        )
+        super().__init__(fields=fields, require_all_fields=True, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except forms.ValidationError as exc:
+            if any(e.code == "required" for e in exc.error_list):
+                raise
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def compress(self, data_list: list[Any]) -> dt.datetime | None:
+        if not data_list:
+            return None
+        day, month, year, hhmm = data_list
+        digits = hhmm.replace(":", "").replace(".", "").zfill(4)
+        try:
+            naive = dt.datetime(year, month, day, int(digits[:2]), int(digits[2:]))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return timezone.make_aware(naive)
 
 
 def apply_service_errors(form: forms.Form, error: Any) -> None:

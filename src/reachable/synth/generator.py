@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -144,7 +144,7 @@ class ChildBundle:
 class Weighted:
     """A weighted choice with the cumulative weights worked out once (choices() redoes them per call)."""
 
-    def __init__(self, weights: dict[Any, float]) -> None:
+    def __init__(self, weights: Mapping[Any, float]) -> None:
         self.values = list(weights)
         self.cum = list(accumulate(weights.values()))
 

@@ -8,6 +8,7 @@ see what has to be made in both places. A URL with no entry in ENDPOINTS fails
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
@@ -58,6 +59,9 @@ class Endpoint:
     kwargs: dict[str, str] = field(default_factory=dict)
     query: str = ""
     public: bool = False
+    on_detention: bool = False
+    on_concern: bool = False
+    ok_status: int = 200
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -74,6 +78,23 @@ ENDPOINTS: dict[str, Endpoint] = {
     "children:merge": Endpoint(frozenset({MANAGER}), on_child=True),
     "audit:search": Endpoint(frozenset({ADMIN})),
     "admin:*": Endpoint(frozenset({ADMIN})),
+    "custody:board": Endpoint(frozenset({CUSTODY, MANAGER})),
+    "custody:detention_new": Endpoint(frozenset({CUSTODY})),
+    "custody:detention": Endpoint(frozenset({CUSTODY, MANAGER}), on_detention=True),
+    "custody:engagement_new": Endpoint(frozenset({CUSTODY}), on_detention=True),
+    "custody:share_new": Endpoint(frozenset({CUSTODY}), on_detention=True),
+    "custody:release": Endpoint(frozenset({CUSTODY}), on_detention=True),
+    "custody:offer_new": Endpoint(frozenset({CUSTODY}), on_detention=True),
+    "custody:inbox": Endpoint(SEE_CHILDREN),
+    "custody:concern": Endpoint(SEE_CHILDREN, on_concern=True),
+    "custody:feedback_new": Endpoint(frozenset({CUSTODY})),
+    "custody:import": Endpoint(frozenset({CUSTODY, MANAGER})),
+    "custody:import_template": Endpoint(frozenset({CUSTODY, MANAGER})),
+    "custody:import_report": Endpoint(frozenset({CUSTODY, MANAGER}), ok_status=404),
+    "custody:dashboard": Endpoint(frozenset({PROGRAMME, MANAGER})),
+    "custody:dashboard_export": Endpoint(
+        frozenset({PROGRAMME, MANAGER}), kwargs={"figure": "summary", "fmt": "csv"}
+    ),
     "api:schema": Endpoint(ALL, api=True),
     "api:docs": Endpoint(ALL, api=True),
     "api:api-root": Endpoint(ALL, api=True),
@@ -153,14 +174,14 @@ def _child_related(actor, relationship: str) -> Child:
     return child
 
 
-def _path(name: str, endpoint: Endpoint, child: Child | None = None) -> str:
+def _path(name: str, endpoint: Endpoint, obj: Any = None) -> str:
     from reachable.core.models import Code
 
     kwargs = dict(endpoint.kwargs)
     if kwargs.get("pk") == "FIRST_CODE":
         kwargs["pk"] = str(Code.objects.order_by("pk").first().pk)  # type: ignore[union-attr]
-    if child is not None:
-        kwargs["pk"] = str(child.pk)
+    if obj is not None:
+        kwargs["pk"] = str(obj.pk)
     if name == "admin:*":
         return reverse("admin:index")
     return reverse(name, kwargs=kwargs or None) + endpoint.query
@@ -179,8 +200,9 @@ def _get(client, name: str, path: str):
     )
 
 
-PLAIN = [(n, e) for n, e in ENDPOINTS.items() if not e.on_child]
-ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child]
+PLAIN = [(n, e) for n, e in ENDPOINTS.items() if not (e.on_child or e.on_detention or e.on_concern)]
+ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child or e.on_detention]
+ON_CONCERN = [(n, e) for n, e in ENDPOINTS.items() if e.on_concern]
 
 
 @pytest.mark.django_db
@@ -192,7 +214,7 @@ def test_plain_endpoint(role: str, name: str, endpoint: Endpoint) -> None:
     if endpoint.public:
         assert response.status_code in {200, 302}
     elif role in endpoint.roles:
-        assert response.status_code == 200, f"{role} should reach {name}"
+        assert response.status_code == endpoint.ok_status, f"{role} should reach {name}"
     else:
         assert response.status_code == 403, f"{role} must not reach {name}"
 
@@ -205,7 +227,8 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
     client = signed_in_client(actor)
     for relationship, seen_by in SEES.items():
         child = _child_related(actor, relationship)
-        response = _get(client, name, _path(name, endpoint, child))
+        target = _detention_of(child) if endpoint.on_detention else child
+        response = _get(client, name, _path(name, endpoint, target))
         if role not in endpoint.roles:
             assert response.status_code == 403, f"{role} has no access to {name} at all"
         elif role in seen_by:
@@ -213,7 +236,7 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
                 f"{role} should open {name} for a child: {relationship}"
             )
             assert AuditEvent.objects.filter(
-                user=actor, child_id=child.pk, action__startswith="child.view"
+                user=actor, child_id=child.pk, action__in=["child.view", "child.view.api", "detention.view"]
             ).exists()
         else:
             assert response.status_code == 404, (
@@ -225,12 +248,83 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("name", "endpoint"), [*PLAIN, *ON_CHILD], ids=[n for n, _ in [*PLAIN, *ON_CHILD]]
-)
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), ON_CONCERN, ids=[n for n, _ in ON_CONCERN])
+def test_concern_endpoint_by_recipient_team(role: str, name: str, endpoint: Endpoint) -> None:
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    detention = _detention_of(make_child())
+    own_team = actor.active_memberships[0].team
+    to_mine = _concern(detention, own_team) if own_team else None
+    to_other = _concern(detention, Team.objects.get(slug="cambs-mash"))
+    for concern, should_see in ((to_mine, True), (to_other, False)):
+        if concern is None:
+            continue
+        response = _get(client, name, _path(name, endpoint, concern))
+        if role not in endpoint.roles:
+            assert response.status_code == 403
+        elif should_see:
+            assert response.status_code == 200, (
+                f"{role} should see a concern shared with their team"
+            )
+        else:
+            assert response.status_code == 404, (
+                f"{role} must not see a concern shared with another team"
+            )
+
+
+def _detention_of(child: Child) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reachable.core.models import Code, Place
+    from reachable.custody.models import Detention
+
+    arrested = timezone.now() - dt.timedelta(hours=3)
+    return Detention.objects.create(
+        child=child,
+        suite=Place.objects.get(slug="wymondham-pic"),
+        arrested_at=arrested,
+        arrived_at=arrested + dt.timedelta(minutes=40),
+        offence=Code.objects.get(code_list__key="offence-category", code="pwits-a"),
+        out_of_county=False,
+    )
+
+
+def _concern(detention: Any, team: Team) -> Any:
+    from django.utils import timezone
+
+    from reachable.core.models import Code
+    from reachable.custody.models import ConcernShare
+
+    sharer = person(
+        CUSTODY, "norfolk-yjs", "norfolk-custody-ei", username=f"sharer-{detention.pk}-{team.pk}"
+    )
+    return ConcernShare.objects.create(
+        detention=detention,
+        to_team=team,
+        method=Code.objects.get(code_list__key="share-method", code="phone"),
+        summary="Worried about debt to older boys",
+        shared_at=timezone.now(),
+        shared_by=sharer,
+    )
+
+
+ALL_ENDPOINTS = [*PLAIN, *ON_CHILD, *ON_CONCERN]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "endpoint"), ALL_ENDPOINTS, ids=[n for n, _ in ALL_ENDPOINTS])
 def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: Endpoint) -> None:
-    child = make_child() if endpoint.on_child else None
-    response = _get(client, name, _path(name, endpoint, child))
+    target: Any = None
+    if endpoint.on_child:
+        target = make_child()
+    elif endpoint.on_detention:
+        target = _detention_of(make_child())
+    elif endpoint.on_concern:
+        target = _concern(_detention_of(make_child()), Team.objects.get(slug="norfolk-mace"))
+    response = _get(client, name, _path(name, endpoint, target))
     if endpoint.public:
         assert response.status_code in {200, 302}
     elif endpoint.api:

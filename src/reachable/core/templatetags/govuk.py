@@ -38,6 +38,6 @@ def govuk_widget(field: Any) -> SafeString:
 @register.filter
 def error_anchor(field: Any) -> str:
     """The id of the first input of a field, for the error summary link."""
-    if field.widget_type in {"govukdate", "radioselect", "checkboxselectmultiple"}:
+    if field.widget_type in {"govukdate", "govukdatetime", "radioselect", "checkboxselectmultiple"}:
         return f"{field.auto_id}_0"
     return str(field.auto_id)

@@ -1,0 +1,264 @@
+"""Pilot evaluation figures (seed 002): targets, reach, time to first intervention, demand.
+
+Everything is computed in the database; the percentiles use PostgreSQL's percentile_cont and fall
+back to Python only on SQLite (the demo), where the data is small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
+
+from reachable.core.models import OperatingHours, Place
+from reachable.custody.models import CommunityOffer, Detention, Engagement, Feedback, PilotTarget
+
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass
+class Figures:
+    year: int
+    target: PilotTarget
+    detentions: int = 0
+    approached: int = 0
+    engaged_detentions: int = 0
+    children_engaged: int = 0
+    children_offered: int = 0
+    out_of_county: int = 0
+    children_detained: int = 0
+    children_detained_again: int = 0
+    median_hours: float | None = None
+    p90_hours: float | None = None
+    trend: list[tuple[dt.date, float | None, int]] = field(default_factory=list)
+    heatmap: list[list[int]] = field(default_factory=list)  # [weekday][hour]
+    in_hours: set[tuple[int, int]] = field(default_factory=set)
+    outside_hours_share: float | None = None
+    by_suite: list[tuple[str, int]] = field(default_factory=list)
+    feedback: list[dict[str, Any]] = field(default_factory=list)
+
+    @staticmethod
+    def share(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def approached_share(self) -> float | None:
+        return self.share(self.approached, self.detentions)
+
+    @property
+    def engagement_rate(self) -> float | None:
+        return self.share(self.engaged_detentions, self.approached)
+
+    @property
+    def out_of_county_share(self) -> float | None:
+        return self.share(self.out_of_county, self.detentions)
+
+    @property
+    def repeat_share(self) -> float | None:
+        return self.share(self.children_detained_again, self.children_detained)
+
+    @property
+    def heat_max(self) -> int:
+        return max((max(row) for row in self.heatmap), default=0)
+
+
+def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def _hours_to_first_intervention(
+    start: dt.datetime, end: dt.datetime
+) -> tuple[float | None, float | None, list[tuple[dt.date, float | None, int]]]:
+    if connection.vendor == "postgresql":
+        sql = """
+            WITH firsts AS (
+                SELECT d.arrested_at,
+                       EXTRACT(EPOCH FROM (MIN(e.attempted_at) - d.arrested_at)) / 3600.0 AS hours
+                FROM custody_detention d
+                JOIN custody_engagement e ON e.detention_id = d.id AND e.engaged
+                WHERE d.arrested_at >= %s AND d.arrested_at < %s
+                GROUP BY d.id, d.arrested_at
+            )
+            SELECT NULL, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY hours), COUNT(*) FROM firsts
+            UNION ALL
+            SELECT date_trunc('month', arrested_at AT TIME ZONE %s)::date,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY hours), NULL, COUNT(*)
+            FROM firsts GROUP BY 1 ORDER BY 1 NULLS FIRST
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [start, end, settings.TIME_ZONE])
+            rows = cursor.fetchall()
+        overall = rows[0]
+        trend = [(r[0], float(r[1]) if r[1] is not None else None, int(r[3])) for r in rows[1:]]
+        return (
+            float(overall[1]) if overall[1] is not None else None,
+            float(overall[2]) if overall[2] is not None else None,
+            trend,
+        )
+    firsts = (
+        Detention.objects.filter(arrested_at__gte=start, arrested_at__lt=end)
+        .annotate(first=Min("engagements__attempted_at", filter=Q(engagements__engaged=True)))
+        .filter(first__isnull=False)
+        .annotate(month=TruncMonth("arrested_at"))
+        .values_list("month", "arrested_at", "first")
+    )
+    hours_by_month: dict[dt.date, list[float]] = {}
+    all_hours: list[float] = []
+    for month, arrested, first in firsts:
+        hours = (first - arrested).total_seconds() / 3600
+        all_hours.append(hours)
+        hours_by_month.setdefault(
+            month.date() if isinstance(month, dt.datetime) else month, []
+        ).append(hours)
+    if not all_hours:
+        return None, None, []
+    all_hours.sort()
+    p90 = all_hours[min(len(all_hours) - 1, round(0.9 * (len(all_hours) - 1)))]
+    trend = [(m, statistics.median(v), len(v)) for m, v in sorted(hours_by_month.items())]
+    return statistics.median(all_hours), p90, trend
+
+
+def pilot_figures(*, year: int) -> Figures:
+    start, end = _year_bounds(year)
+    target, _ = PilotTarget.objects.get_or_create(year=year)
+    figures = Figures(year=year, target=target)
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    in_year = Detention.objects.filter(arrested_at__gte=start, arrested_at__lt=end)
+    attempts = Engagement.objects.filter(detention=OuterRef("pk"))
+    totals = in_year.aggregate(
+        detentions=Count("pk"),
+        approached=Count("pk", filter=Q(Exists(attempts))),
+        engaged=Count("pk", filter=Q(Exists(attempts.filter(engaged=True)))),
+        out_of_county=Count("pk", filter=Q(out_of_county=True)),
+        children=Count("child", distinct=True),
+    )
+    figures.detentions = totals["detentions"]
+    figures.approached = totals["approached"]
+    figures.engaged_detentions = totals["engaged"]
+    figures.out_of_county = totals["out_of_county"]
+    figures.children_detained = totals["children"]
+    figures.children_engaged = (
+        Engagement.objects.filter(
+            engaged=True, detention__arrested_at__gte=start, detention__arrested_at__lt=end
+        )
+        .values("detention__child")
+        .distinct()
+        .count()
+    )
+    figures.children_offered = (
+        CommunityOffer.objects.filter(offered_at__gte=start, offered_at__lt=end)
+        .values("detention__child")
+        .distinct()
+        .count()
+    )
+    figures.children_detained_again = (
+        in_year.values("child").annotate(n=Count("pk")).filter(n__gte=2).count()
+    )
+    figures.median_hours, figures.p90_hours, figures.trend = _hours_to_first_intervention(
+        start, end
+    )
+
+    grid = [[0] * 24 for _ in range(7)]
+    cells = (
+        in_year.annotate(
+            day=ExtractIsoWeekDay("arrived_at", tzinfo=tz),
+            hour=ExtractHour("arrived_at", tzinfo=tz),
+        )
+        .values("day", "hour")
+        .annotate(n=Count("pk"))
+    )
+    for cell in cells:
+        grid[cell["day"] - 1][cell["hour"]] += cell["n"]
+    figures.heatmap = grid
+
+    served = list(
+        Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE, hours__isnull=False).distinct()
+    )
+    for hours in OperatingHours.objects.filter(place__in=served):
+        for hour in range(24):
+            if hours.opens.hour <= hour < hours.closes.hour or (
+                hour == hours.closes.hour and hours.closes.minute
+            ):
+                figures.in_hours.add((hours.weekday, hour))
+    if served:
+        at_served = (
+            in_year.filter(suite__in=served)
+            .annotate(
+                day=ExtractIsoWeekDay("arrived_at", tzinfo=tz),
+                hour=ExtractHour("arrived_at", tzinfo=tz),
+            )
+            .values("day", "hour")
+            .annotate(n=Count("pk"))
+        )
+        total = outside = 0
+        for cell in at_served:
+            total += cell["n"]
+            if (cell["day"] - 1, cell["hour"]) not in figures.in_hours:
+                outside += cell["n"]
+        figures.outside_hours_share = Figures.share(outside, total)
+
+    figures.by_suite = list(
+        in_year.values_list("suite__name").annotate(n=Count("pk")).order_by("-n", "suite__name")
+    )
+    figures.feedback = list(
+        Feedback.objects.filter(given_on__year=year)
+        .values("source")
+        .annotate(count=Count("pk"), average=Avg("rating"))
+        .order_by("source")
+    )
+    return figures
+
+
+def figure_rows(figures: Figures, which: str) -> tuple[list[str], list[list[Any]]]:
+    """A figure as a header and rows, for CSV and XLSX export."""
+    if which == "heatmap":
+        return ["weekday", *[f"{h:02d}:00" for h in range(24)]], [
+            [DAYS[d], *figures.heatmap[d]] for d in range(7)
+        ]
+    if which == "suites":
+        return ["suite", "detentions"], [list(r) for r in figures.by_suite]
+    if which == "trend":
+        return ["month", "median hours to first intervention", "detentions with an intervention"], [
+            [m.isoformat() if m else "", round(h, 1) if h is not None else "", n]
+            for m, h, n in figures.trend
+        ]
+    if which == "feedback":
+        return ["source", "responses", "average rating"], [
+            [f["source"], f["count"], round(f["average"], 2)] for f in figures.feedback
+        ]
+    rows = [
+        ["children engaged", figures.children_engaged, figures.target.children_engaged],
+        [
+            "children offered community support",
+            figures.children_offered,
+            figures.target.offered_community_support,
+        ],
+        ["detentions", figures.detentions, ""],
+        ["detentions where the child was approached", figures.approached, ""],
+        ["detentions where the child engaged", figures.engaged_detentions, ""],
+        ["out-of-county detentions", figures.out_of_county, ""],
+        ["children detained more than once", figures.children_detained_again, ""],
+        [
+            "median hours from arrest to first intervention",
+            _round(figures.median_hours),
+            figures.target.baseline_hours_to_intervention,
+        ],
+        ["90th percentile hours from arrest to first intervention", _round(figures.p90_hours), ""],
+    ]
+    return ["measure", f"value {figures.year}", "target or baseline"], rows
+
+
+def _round(value: float | None) -> Any:
+    return round(value, 1) if value is not None else ""
+
+
+__all__ = ["DAYS", "Figures", "figure_rows", "pilot_figures"]

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from reachable.custody import views
+
+app_name = "custody"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("detentions/new/", views.detention_new, name="detention_new"),
+    path("detentions/<int:pk>/", views.detention, name="detention"),
+    path("detentions/<int:pk>/engagement/", views.engagement_new, name="engagement_new"),
+    path("detentions/<int:pk>/share/", views.share_new, name="share_new"),
+    path("detentions/<int:pk>/release/", views.release, name="release"),
+    path("detentions/<int:pk>/offer/", views.offer_new, name="offer_new"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.concern, name="concern"),
+    path("feedback/new/", views.feedback_new, name="feedback_new"),
+    path("import/", views.import_detentions, name="import"),
+    path("import/template.csv", views.import_template, name="import_template"),
+    path("import/problems.csv", views.import_report, name="import_report"),
+    path("dashboard/", views.pilot_dashboard, name="dashboard"),
+    path("dashboard/<str:figure>.<str:fmt>", views.pilot_export, name="dashboard_export"),
+]

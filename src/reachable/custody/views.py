@@ -1,0 +1,305 @@
+"""Custody pages: thin views over custody.services, custody.selectors and custody.dashboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from reachable.accounts.decorators import require_capability
+from reachable.children.selectors import child_possible_duplicates
+from reachable.core.models import Place
+from reachable.custody import dashboard, importer, selectors, services
+from reachable.custody.forms import (
+    DetentionForm,
+    EngagementForm,
+    FeedbackForm,
+    ImportForm,
+    OfferForm,
+    ReleaseForm,
+    ShareForm,
+)
+from reachable.lib.exports import table_response
+from reachable.lib.forms import apply_service_errors
+
+IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
+
+
+def _post(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _my_suites(request: HttpRequest):
+    return Place.objects.filter(pk__in=services.suites_for(request.user)).order_by("name")
+
+
+@require_capability("custody.board")
+def board(request: HttpRequest) -> HttpResponse:
+    detentions = list(selectors.live_board(request.user)[:200])
+    return render(
+        request, "custody/board.html", {"detentions": detentions, "suites": _my_suites(request)}
+    )
+
+
+@require_capability("custody.record")
+def detention_new(request: HttpRequest) -> HttpResponse:
+    suites = _my_suites(request)
+    asked = request.POST.get("duplicates_shown") == "1"
+    form = DetentionForm(
+        _post(request), suites=suites, ask_not_duplicate=asked, initial={"suite": suites.first()}
+    )
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = [
+            d
+            for d in child_possible_duplicates(
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+            if (d.given_name.lower(), d.family_name.lower())
+            != (data["given_name"].lower(), data["family_name"].lower())
+        ]
+        if duplicates and not data.get("not_a_duplicate"):
+            form = DetentionForm(request.POST, suites=suites, ask_not_duplicate=True)
+            form.is_valid()
+            form.add_error(
+                "not_a_duplicate",
+                "A record with a similar name and the same date of birth exists. Check with custody that the name is right, then confirm.",
+            )
+        else:
+            try:
+                child = services.child_for_detention(
+                    user=request.user, **{k: data[k] for k in IDENTITY}
+                )
+                detention = services.detention_record(
+                    user=request.user,
+                    child=child,
+                    **{
+                        k: v
+                        for k, v in data.items()
+                        if k not in IDENTITY and k != "not_a_duplicate"
+                    },
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"Detention recorded for {child.full_name}.")
+                return redirect("custody:detention", pk=detention.pk)
+    return render(request, "custody/detention_new.html", {"form": form, "duplicates": duplicates})
+
+
+@require_capability("custody.board")
+def detention(request: HttpRequest, pk: int) -> HttpResponse:
+    d = selectors.detention_get_for_user(request.user, pk)
+    context = {
+        "d": d,
+        "engagements": d.engagements.select_related("by", "reason_not_engaged")
+        .prefetch_related("topics")
+        .order_by("attempted_at"),
+        "shares": d.concern_shares.select_related("to_team", "method", "acknowledged_by").order_by(
+            "shared_at"
+        ),
+        "offers": d.community_offers.order_by("offered_at"),
+        "suggested_team": services.suggested_team(d),
+        "history": selectors.detentions_of_child(d.child).exclude(pk=d.pk)[:10],
+    }
+    return render(request, "custody/detention.html", context)
+
+
+def _detention_action(
+    request: HttpRequest, pk: int, form_class: type, title: str, save, initial=None
+) -> HttpResponse:
+    d = selectors.detention_get_for_user(request.user, pk)
+    form = form_class(_post(request), initial=initial(d) if initial else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(d, form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{title}: saved.")
+            return redirect("custody:detention", pk=d.pk)
+    return render(request, "custody/detention_action.html", {"form": form, "d": d, "title": title})
+
+
+@require_capability("custody.record")
+def engagement_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detention_action(
+        request,
+        pk,
+        EngagementForm,
+        "Record a visit to the child",
+        lambda d, data: services.engagement_record(user=request.user, detention=d, **data),
+        initial=lambda d: {"attempted_at": timezone.now()},
+    )
+
+
+@require_capability("custody.record")
+def share_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detention_action(
+        request,
+        pk,
+        ShareForm,
+        "Share a concern",
+        lambda d, data: services.concern_share(user=request.user, detention=d, **data),
+        initial=lambda d: {"to_team": services.suggested_team(d)},
+    )
+
+
+@require_capability("custody.record")
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detention_action(
+        request,
+        pk,
+        ReleaseForm,
+        "Record release",
+        lambda d, data: services.detention_release(user=request.user, detention=d, **data),
+        initial=lambda d: {"released_at": timezone.now()},
+    )
+
+
+@require_capability("custody.record")
+def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detention_action(
+        request,
+        pk,
+        OfferForm,
+        "Offer support in the community",
+        lambda d, data: services.community_offer_record(user=request.user, detention=d, **data),
+    )
+
+
+@require_capability("custody.inbox")
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "custody/inbox.html", {"shares": selectors.inbox(request.user)[:200]})
+
+
+@require_capability("custody.inbox")
+def concern(request: HttpRequest, pk: int) -> HttpResponse:
+    share = selectors.concern_get_for_user(request.user, pk)
+    if request.method == "POST":
+        services.concern_acknowledge(user=request.user, share=share)
+        messages.success(
+            request, "Concern acknowledged. The custody practitioner can see that you have it."
+        )
+        return redirect("custody:inbox")
+    return render(request, "custody/concern.html", {"share": share})
+
+
+@require_capability("custody.record")
+def feedback_new(request: HttpRequest) -> HttpResponse:
+    form = FeedbackForm(
+        _post(request), suites=_my_suites(request), initial={"given_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_record(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Feedback recorded. Thank you.")
+            return redirect("custody:board")
+    return render(request, "custody/feedback_new.html", {"form": form})
+
+
+@require_capability("custody.import")
+def import_detentions(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(_post(request), request.FILES if request.method == "POST" else None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error(
+                "file",
+                "The file is not UTF-8 text. Save it from the custody system or Excel as 'CSV UTF-8'.",
+            )
+        else:
+            result = importer.detentions_import(user=request.user, text=text, filename=upload.name)
+            if result.ok:
+                messages.success(
+                    request,
+                    f"Imported {result.created} detentions ({result.already_imported} were already here, "
+                    f"{result.new_children} new children's records).",
+                )
+                return redirect("custody:import")
+            request.session["import_errors"] = [e.__dict__ for e in result.errors[:5000]]
+    return render(
+        request,
+        "custody/import.html",
+        {
+            "form": form,
+            "result": result,
+            "columns": importer.COLUMNS,
+            "suites": Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).order_by("name"),
+        },
+    )
+
+
+@require_capability("custody.import")
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="detentions-template.csv"'
+    return response
+
+
+@require_capability("custody.import")
+def import_report(request: HttpRequest) -> HttpResponse:
+    errors = request.session.get("import_errors")
+    if not errors:
+        raise Http404("No import report")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "column", "value", "problem"])
+    writer.writerows([e["row"], e["column"], e["value"], e["message"]] for e in errors)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="import-problems.csv"'
+    return response
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+@require_capability("custody.dashboard")
+def pilot_dashboard(request: HttpRequest) -> HttpResponse:
+    figures = dashboard.pilot_figures(year=_year(request))
+    exports = [
+        ("summary", "Targets and reach"),
+        ("trend", "Time to first intervention by month"),
+        ("heatmap", "Arrivals by day and hour"),
+        ("suites", "Detentions by suite"),
+        ("feedback", "Feedback"),
+    ]
+    return render(
+        request,
+        "custody/dashboard.html",
+        {"f": figures, "days": dashboard.DAYS, "hours": range(24), "exports": exports},
+    )
+
+
+@require_capability("custody.dashboard")
+def pilot_export(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
+    if figure not in {"summary", "heatmap", "suites", "trend", "feedback"} or fmt not in {
+        "csv",
+        "xlsx",
+    }:
+        raise Http404("No such export")
+    figures = dashboard.pilot_figures(year=_year(request))
+    header, rows = dashboard.figure_rows(figures, figure)
+    return table_response(
+        filename=f"custody-{figure}-{figures.year}", header=header, rows=rows, fmt=fmt
+    )
