@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from reachable.browser import browser_page  # noqa: F401 - a fixture for the browser tests
 from reachable.core.services import partnership_load
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.

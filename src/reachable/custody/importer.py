@@ -168,12 +168,23 @@ class _Parser:
 
 
 def _read(text: str) -> tuple[list[str], Iterable[list[str]]]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     return [h.strip().lower() for h in header], reader
 
 
 def parse(text: str) -> tuple[list[_Row], list[RowError]]:
+    try:
+        return _parse(text)
+    except csv.Error as exc:
+        return [], [
+            RowError(
+                0, "", "", f"The file is not a well-formed CSV ({exc}). Export it again as CSV."
+            )
+        ]
+
+
+def _parse(text: str) -> tuple[list[_Row], list[RowError]]:
     header, reader = _read(text.lstrip("\ufeff"))
     errors: list[RowError] = []
     if not header or header == [""]:

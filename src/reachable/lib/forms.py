@@ -15,33 +15,21 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "govuk/field.html"
 
 
+def _date_boxes() -> list[forms.Widget]:
+    def box(width: int) -> forms.TextInput:
+        classes = f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+        return forms.TextInput(attrs={"inputmode": "numeric", "class": classes})
+
+    return [box(2), box(2), box(4)]
+
+
 class GovukDateWidget(forms.MultiWidget):
     """Day, month and year boxes (the GOV.UK date input pattern)."""
 
     template_name = "govuk/widgets/date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = [
-            forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
-                }
-            ),
-            forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
-                }
-            ),
-            forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
-                }
-            ),
-        ]
-        super().__init__(widgets, attrs)
+        super().__init__(_date_boxes(), attrs)
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, dt.date):
@@ -88,16 +76,10 @@ class GovukDateTimeWidget(GovukDateWidget):
     template_name = "govuk/widgets/datetime.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.widgets = [
-            *self.widgets,
-            forms.TextInput(
-                attrs={
-                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
-                    "placeholder": "",
-                }
-            ),
-        ]
+        time_box = forms.TextInput(
+            attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-4"}
+        )
+        forms.MultiWidget.__init__(self, [*_date_boxes(), time_box], attrs)
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, dt.datetime):

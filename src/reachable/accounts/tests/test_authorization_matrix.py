@@ -236,7 +236,9 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
                 f"{role} should open {name} for a child: {relationship}"
             )
             assert AuditEvent.objects.filter(
-                user=actor, child_id=child.pk, action__in=["child.view", "child.view.api", "detention.view"]
+                user=actor,
+                child_id=child.pk,
+                action__in=["child.view", "child.view.api", "detention.view"],
             ).exists()
         else:
             assert response.status_code == 404, (

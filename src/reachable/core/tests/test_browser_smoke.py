@@ -1,69 +1,21 @@
 """A practitioner's first minutes, in Debian's Chromium, with axe-core checking every page.
 
-Needs /usr/bin/chromium (installed by `make test`) and node_modules/axe-core (installed by npm).
+The browser and axe-core helpers are in reachable/browser.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from reachable.audit import guard
 from reachable.audit.models import AuditEvent
+from reachable.browser import assert_accessible
 from reachable.core.services import partnership_load
 from reachable.testing import PASSWORD, involve, make_child, person
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = settings.PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(live_server) -> Iterator[Page]:
-    assert Path(CHROMIUM).exists(), (
-        "Install Debian's chromium (make test does: apt-get install chromium)"
-    )
-    assert AXE.exists(), "Run npm install: axe-core comes from node_modules"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        # axe-core is injected by the test; the site's own CSP would rightly refuse it.
-        context = browser.new_context(bypass_csp=True, base_url=live_server.url)
-        yield context.new_page()
-        browser.close()
-    # The test database is emptied after this test; the audit triggers would refuse that.
-    guard.drop(connection)
-
-
-def assert_accessible(page: Page) -> None:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_22_AA,
-    )
-    violations = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-    ]
-    assert result["passes"], "axe-core ran no rules: is the page empty?"
-    assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
 
 
 def test_a_practitioner_signs_in_finds_a_child_and_opens_the_record(browser_page: Page) -> None:

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reachable.children.models import Child
+from reachable.custody.importer import KNOWN, detentions_import, parse
+from reachable.custody.models import Detention
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(KNOWN)
+
+
+def _row(
+    ref: str, police_id: str = "10/777001A", arrested: str | None = None, **overrides: str
+) -> str:
+    arrested_at = arrested or (timezone.localtime() - dt.timedelta(days=2)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    arrived_at = (dt.datetime.fromisoformat(arrested_at) + dt.timedelta(minutes=40)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    dob = (timezone.localdate() - dt.timedelta(days=16 * 365)).isoformat()
+    values = {
+        "custody_reference": ref,
+        "suite": "wymondham-pic",
+        "arrested_at": arrested_at,
+        "arrived_at": arrived_at,
+        "released_at": "",
+        "offence": "pwits-a",
+        "arresting_force": "norfolk-police",
+        "given_name": "Reuben",
+        "family_name": "Okoro",
+        "date_of_birth": dob,
+        "sex": "M",
+        "home_la": "hackney",
+        "police_id": police_id,
+        "appropriate_adult": "Y",
+        "carer_informed": "N",
+        "comfort_box": "Y",
+    }
+    values.update(overrides)
+    return ",".join(values[k] for k in KNOWN)
+
+
+def _file(*rows: str) -> str:
+    return "\n".join([HEADER, *rows]) + "\n"
+
+
+def test_a_valid_file_is_imported(priya) -> None:
+    result = detentions_import(
+        user=priya, text=_file(_row("A1"), _row("A2", police_id="10/777002B", given_name="Tayo"))
+    )
+    assert result.ok, result.errors
+    assert result.created == 2
+    assert result.new_children == 2
+    assert Detention.objects.filter(source="imported").count() == 2
+    assert Detention.objects.get(custody_reference="A1").out_of_county is True
+
+
+def test_importing_the_same_file_again_adds_nothing(priya) -> None:
+    text = _file(_row("A1"), _row("A2", police_id="10/777002B", given_name="Tayo"))
+    detentions_import(user=priya, text=text)
+    again = detentions_import(user=priya, text=text)
+    assert again.ok
+    assert (again.created, again.already_imported, again.new_children) == (0, 2, 0)
+    assert Detention.objects.count() == 2
+    assert Child.objects.filter(family_name="Okoro").count() == 2
+
+
+def test_one_bad_row_means_nothing_is_imported(priya) -> None:
+    result = detentions_import(
+        user=priya,
+        text=_file(
+            _row("A1"),
+            _row("A2", police_id="10/777002B", suite="nowhere-pic"),
+            _row("A3", police_id="10/777003C"),
+        ),
+    )
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, "suite")]
+    assert "Not a custody suite we know" in result.errors[0].message
+    assert not Detention.objects.exists()
+    assert not Child.objects.filter(family_name="Okoro").exists()
+
+
+def test_each_problem_names_the_row_the_column_and_the_fix(priya) -> None:
+    future = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    result = detentions_import(
+        user=priya,
+        text=_file(
+            _row("B1", offence="burglary"),
+            _row("B2", police_id="10/777002B", arrested=future),
+            _row("B3", police_id="10/777003C", date_of_birth="31/02/2010"),
+            _row("B4", police_id="10/777004D", appropriate_adult="maybe"),
+        ),
+    )
+    found = {(e.row, e.column): e.message for e in result.errors}
+    assert "Not an offence code" in found[(2, "offence")]
+    assert found[(3, "arrested_at")] == "Arrest time cannot be in the future."
+    assert "Not a date" in found[(4, "date_of_birth")]
+    assert found[(5, "appropriate_adult")] == "Write Y or N."
+
+
+def test_a_missing_column_is_reported_on_the_header_row(priya) -> None:
+    text = _file(_row("C1")).replace("custody_reference,", "reference,", 1)
+    result = detentions_import(user=priya, text=text)
+    messages = {(e.row, e.column) for e in result.errors}
+    assert (1, "custody_reference") in messages
+    assert (1, "reference") in messages
+
+
+def test_an_empty_file_is_explained(priya) -> None:
+    result = detentions_import(user=priya, text="")
+    assert result.errors[0].message.startswith("The file is empty")
+
+
+def test_the_same_arrest_twice_in_one_file_is_a_problem(priya) -> None:
+    row = _row("D1")
+    result = detentions_import(user=priya, text=_file(row, row))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "arrested_at")]
+
+
+def test_a_byte_order_mark_from_excel_is_ignored(priya) -> None:
+    assert detentions_import(user=priya, text="\ufeff" + _file(_row("E1"))).ok
+
+
+def test_the_suite_team_can_see_imported_children(priya) -> None:
+    from reachable.children.selectors import children_visible
+
+    detentions_import(user=priya, text=_file(_row("F1")))
+    assert children_visible(priya).filter(family_name="Okoro").count() == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_parsing_any_text_never_crashes(text: str) -> None:
+    rows, errors = parse(text)
+    assert rows == [] or not errors or all(e.row >= 1 for e in errors)

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+
+from reachable.core.models import Code, Place
+from reachable.custody.dashboard import pilot_figures
+from reachable.custody.models import CommunityOffer, Detention, Engagement
+from reachable.testing import make_child, person, signed_in_client
+
+pytestmark = pytest.mark.django_db
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def _detention(child, arrived: dt.datetime, out_of_county: bool = False) -> Detention:
+    return Detention.objects.create(
+        child=child,
+        suite=Place.objects.get(slug="wymondham-pic"),
+        arrested_at=arrived - dt.timedelta(minutes=30),
+        arrived_at=arrived,
+        offence=Code.objects.get(code_list__key="offence-category", code="pwits-a"),
+        out_of_county=out_of_county,
+    )
+
+
+@pytest.fixture
+def year_of_detentions(priya):
+    """Three children, four detentions in 2025: two in hours, two outside."""
+    a, b, c = make_child(), make_child(), make_child()
+    monday_11 = dt.datetime(2025, 3, 3, 11, 0, tzinfo=LONDON)
+    d1 = _detention(a, monday_11, out_of_county=True)
+    d2 = _detention(a, dt.datetime(2025, 3, 8, 20, 0, tzinfo=LONDON))  # Saturday evening: closed
+    d3 = _detention(b, dt.datetime(2025, 4, 2, 15, 0, tzinfo=LONDON))
+    _detention(
+        c, dt.datetime(2025, 4, 6, 3, 0, tzinfo=LONDON)
+    )  # Sunday night: closed, never approached
+    Engagement.objects.create(
+        detention=d1, attempted_at=d1.arrested_at + dt.timedelta(hours=2), by=priya, engaged=True
+    )
+    Engagement.objects.create(
+        detention=d2, attempted_at=d2.arrested_at + dt.timedelta(hours=10), by=priya, engaged=False
+    )
+    Engagement.objects.create(
+        detention=d3, attempted_at=d3.arrested_at + dt.timedelta(hours=4), by=priya, engaged=True
+    )
+    CommunityOffer.objects.create(
+        detention=d3,
+        offered_at=d3.arrived_at + dt.timedelta(days=1),
+        offered_by=priya,
+        accepted=True,
+    )
+
+
+def test_reach_and_targets(year_of_detentions) -> None:
+    f = pilot_figures(year=2025)
+    assert (f.detentions, f.approached, f.engaged_detentions) == (4, 3, 2)
+    assert (f.children_engaged, f.children_offered) == (2, 1)
+    assert f.target.children_engaged == 100
+    assert f.target.offered_community_support == 50
+    assert f.engagement_rate == pytest.approx(2 / 3)
+    assert f.approached_share == pytest.approx(3 / 4)
+    assert f.out_of_county_share == pytest.approx(1 / 4)
+    assert (f.children_detained, f.children_detained_again) == (3, 1)
+
+
+def test_time_from_arrest_to_first_intervention(year_of_detentions) -> None:
+    f = pilot_figures(year=2025)
+    assert f.median_hours == pytest.approx(3.0)  # 2 h and 4 h
+    assert f.p90_hours is not None
+    assert 2.0 <= f.p90_hours <= 4.0
+    assert [(m.month, n) for m, _, n in f.trend] == [(3, 1), (4, 1)]
+
+
+def test_demand_by_hour_and_outside_service_hours(year_of_detentions) -> None:
+    f = pilot_figures(year=2025)
+    assert f.heatmap[0][11] == 1  # Monday 11:00
+    assert f.heatmap[5][20] == 1  # Saturday 20:00
+    assert (0, 11) in f.in_hours
+    assert (5, 20) not in f.in_hours
+    assert (6, 3) not in f.in_hours
+    assert f.outside_hours_share == pytest.approx(2 / 4)
+    assert sum(map(sum, f.heatmap)) == 4
+
+
+def test_an_empty_year_shows_no_data_rather_than_failing(db) -> None:
+    f = pilot_figures(year=2019)
+    assert f.detentions == 0
+    assert f.median_hours is None
+    assert f.engagement_rate is None
+
+
+def test_the_programme_lead_downloads_every_figure(year_of_detentions) -> None:
+    lead = person("programme_lead", "partnership-team", username="ruth.lead")
+    client = signed_in_client(lead)
+    page = client.get("/custody/dashboard/?year=2025")
+    assert page.status_code == 200
+    for figure in ("summary", "heatmap", "suites", "trend", "feedback"):
+        csv = client.get(f"/custody/dashboard/{figure}.csv?year=2025")
+        assert csv.status_code == 200
+        assert csv["Content-Type"].startswith("text/csv")
+        xlsx = client.get(f"/custody/dashboard/{figure}.xlsx?year=2025")
+        assert xlsx.content[:2] == b"PK"  # a zip container, as XLSX files are
+    summary = client.get("/custody/dashboard/summary.csv?year=2025").content.decode()
+    assert "children engaged,2,100" in summary
