@@ -77,7 +77,7 @@ def demo_users_ensure() -> int:
     return created
 
 
-def _system_user() -> User:
+def system_user() -> User:
     user, made = User.objects.get_or_create(
         username=SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "Synthetic data"}
     )
@@ -94,7 +94,7 @@ def synth_partnership(
     if not Partnership.objects.exists():
         partnership_load()
     users_created = demo_users_ensure() if with_demo_users else 0
-    system = _system_user()
+    system = system_user()
     ctx = Context.from_database()
     ctx.workers_by_team = {
         int(m.team_id): m.user_id

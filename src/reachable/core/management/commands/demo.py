@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reachable.accounts.roles import Role
 from reachable.children.models import Child
+from reachable.custody.synth import synth_detentions
 from reachable.synth.demo_users import DEMO_PASSWORD, DEMO_USERS
+from reachable.synth.services import system_user
 
 
 class Command(BaseCommand):
@@ -36,6 +38,7 @@ class Command(BaseCommand):
                 f"Generating the synthetic partnership ({children} children, seed {seed})..."
             )
             call_command("synth", seed=seed, children=children)
+            synth_detentions(seed=seed, count=children, user_id=system_user().pk, detained_now=6)
         self.stdout.write(
             "\nDemo sign-ins (synthetic people; password for all: " + DEMO_PASSWORD + ")"
         )

@@ -4,19 +4,20 @@ import resource
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reachable.synth.services import synth_partnership
+from reachable.synth.services import synth_partnership, system_user
 
 
 class Command(BaseCommand):
-    help = (
-        "Generate a deterministic synthetic partnership: reference data, demo users and N children."
-    )
+    help = "Generate a deterministic synthetic partnership: reference data, demo users, children and detentions."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same data.")
         parser.add_argument("--children", type=int, default=2000, help="How many children to add.")
+        parser.add_argument(
+            "--detentions", type=int, default=0, help="Also add this many custody detentions."
+        )
         parser.add_argument(
             "--chunk", type=int, default=20000, help="Rows generated and written per batch."
         )
@@ -24,20 +25,34 @@ class Command(BaseCommand):
             "--no-demo-users", action="store_true", help="Do not create the demo sign-ins."
         )
 
-    def handle(
-        self, *args: Any, seed: int, children: int, chunk: int, no_demo_users: bool, **options: Any
-    ) -> None:
-        if children < 0:
-            self.stderr.write("--children must be 0 or more.")
-            raise SystemExit(2)
+    def handle(self, *args: Any, **options: Any) -> None:
+        seed, children, detentions = options["seed"], options["children"], options["detentions"]
+        if children < 0 or detentions < 0:
+            raise CommandError("--children and --detentions must be 0 or more.")
         started = time.perf_counter()
         summary = synth_partnership(
-            seed=seed, children=children, chunk=chunk, with_demo_users=not no_demo_users
+            seed=seed,
+            children=children,
+            chunk=options["chunk"],
+            with_demo_users=not options["no_demo_users"],
         )
-        elapsed = time.perf_counter() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             f"synth seed={seed}: {summary.children} children, {summary.identifiers} identifiers, "
             f"{summary.carers} carers, {summary.involvements} involvements, {summary.shares} shares, "
-            f"{summary.users_created} demo users in {elapsed:.1f} s (peak memory {peak_mb:.0f} MB)"
+            f"{summary.users_created} demo users in {time.perf_counter() - started:.1f} s "
+            f"(peak memory {_peak_mb():.0f} MB)"
         )
+        if detentions:
+            from reachable.custody.synth import synth_detentions
+
+            started = time.perf_counter()
+            d = synth_detentions(seed=seed, count=detentions, user_id=system_user().pk)
+            self.stdout.write(
+                f"synth seed={seed}: {d.detentions} detentions, {d.engagements} engagements, "
+                f"{d.offers} community offers, {d.involvements} custody involvements in "
+                f"{time.perf_counter() - started:.1f} s (peak memory {_peak_mb():.0f} MB)"
+            )
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
