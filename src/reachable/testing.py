@@ -109,3 +109,29 @@ def page(response: Any) -> str:
 def make_child(**fields: Any) -> Child:
     """A child's record built by ChildFactory, typed as the model."""
     return cast(Child, ChildFactory(**fields))
+
+
+def make_detention(
+    child: Child, *, arrived: dt.datetime | None = None, suite: str = "wymondham-pic", **fields: Any
+) -> Any:
+    """A detention saved directly (no service rules), with the derived columns the services keep."""
+    from reachable.core.models import Code, Place
+    from reachable.custody.models import Detention
+    from reachable.custody.rules import arrival_slot
+
+    arrived = arrived or timezone.now() - dt.timedelta(hours=2)
+    weekday, hour = arrival_slot(arrived)
+    values: dict[str, Any] = {
+        "arrested_at": arrived - dt.timedelta(minutes=30),
+        "offence": Code.objects.get(code_list__key="offence-category", code="pwits-a"),
+        "out_of_county": False,
+    }
+    values.update(fields)
+    return Detention.objects.create(
+        child=child,
+        suite=Place.objects.get(slug=suite),
+        arrived_at=arrived,
+        arrival_weekday=weekday,
+        arrival_hour=hour,
+        **values,
+    )

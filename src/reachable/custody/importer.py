@@ -24,8 +24,8 @@ from reachable.children.identifiers import normalise_identifier, validate_identi
 from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import Child, ChildIdentifier, Involvement
 from reachable.core.models import Agency, Area, Code, Place, Team
-from reachable.custody.models import Detention
-from reachable.custody.rules import age_error, time_errors
+from reachable.custody.models import DETENTION_COLUMNS, Detention
+from reachable.custody.rules import age_error, arrival_slot, time_errors
 from reachable.custody.services import is_out_of_county
 from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
 
@@ -156,7 +156,8 @@ class _Parser:
             value = dt.datetime.fromisoformat(text)
         except ValueError:
             value = dt.datetime.strptime(text, "%d/%m/%Y %H:%M")
-        return value if value.tzinfo else value.replace(tzinfo=self.tz)
+        # Compared and stored in UTC: local wall-clock times repeat or vanish at the DST changes.
+        return (value if value.tzinfo else value.replace(tzinfo=self.tz)).astimezone(dt.UTC)
 
     @staticmethod
     def day(text: str) -> dt.date:
@@ -463,6 +464,10 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
                     row.reference,
                     user.pk,
                     now,
+                    *arrival_slot(row.arrived_at),
+                    False,
+                    False,
+                    None,
                 )
             )
             for team_id in team_ids_by_suite[row.suite.pk]:
@@ -471,25 +476,7 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
                 )
         result.created = bulk_insert(
             Detention,
-            [
-                "child",
-                "suite",
-                "arrested_at",
-                "arrived_at",
-                "released_at",
-                "offence",
-                "arresting_force",
-                "out_of_county",
-                "home_la_at_arrest",
-                "appropriate_adult",
-                "carer_informed",
-                "comfort_box",
-                "age_override_reason",
-                "source",
-                "custody_reference",
-                "recorded_by",
-                "created_at",
-            ],
+            DETENTION_COLUMNS,
             detention_rows,
         )
         involved = (

@@ -51,6 +51,13 @@ class Detention(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by the services so the pilot dashboard reads one table, not joins over a million rows:
+    # local weekday (0 = Monday) and hour of arrival, and the outcome of the visits.
+    arrival_weekday = models.PositiveSmallIntegerField(editable=False)
+    arrival_hour = models.PositiveSmallIntegerField(editable=False)
+    was_approached = models.BooleanField(default=False, editable=False)
+    was_engaged = models.BooleanField(default=False, editable=False)
+    first_intervention_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -74,6 +81,33 @@ class Detention(models.Model):
 
     def __str__(self) -> str:
         return f"Detention of child {self.child_id} at {self.suite} on {self.arrested_at:%d %b %Y}"
+
+
+# Column order for bulk inserts of detentions (import and synthetic data share it).
+DETENTION_COLUMNS = [
+    "child",
+    "suite",
+    "arrested_at",
+    "arrived_at",
+    "released_at",
+    "offence",
+    "arresting_force",
+    "out_of_county",
+    "home_la_at_arrest",
+    "appropriate_adult",
+    "carer_informed",
+    "comfort_box",
+    "age_override_reason",
+    "source",
+    "custody_reference",
+    "recorded_by",
+    "created_at",
+    "arrival_weekday",
+    "arrival_hour",
+    "was_approached",
+    "was_engaged",
+    "first_intervention_at",
+]
 
 
 class Engagement(models.Model):

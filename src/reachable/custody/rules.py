@@ -48,3 +48,9 @@ def age_error(
         f"The child was {age} at arrest. The service is for children aged {YOUNGEST} to {OLDEST}; "
         "to record this detention anyway, give the reason."
     )
+
+
+def arrival_slot(arrived_at: dt.datetime) -> tuple[int, int]:
+    """Local weekday (0 = Monday) and hour of an arrival, for the demand heatmap."""
+    local = timezone.localtime(arrived_at)
+    return local.weekday(), local.hour

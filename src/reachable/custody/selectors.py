@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, When
+from django.db.models import Case, F, QuerySet, When
 from django.http import Http404
 
 from reachable.accounts.permissions import child_scope
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
-from reachable.custody.models import ConcernShare, Detention, Engagement
+from reachable.custody.models import ConcernShare, Detention
 from reachable.custody.services import suites_for
 
 
 def _annotated(detentions: QuerySet[Detention]) -> QuerySet[Detention]:
-    attempts = Engagement.objects.filter(detention=OuterRef("pk"))
+    """The visit outcome under the names the templates use."""
     return detentions.annotate(
-        approached=Exists(attempts),
-        engaged=Exists(attempts.filter(engaged=True)),
-        first_engaged_at=Min("engagements__attempted_at", filter=Q(engagements__engaged=True)),
+        approached=F("was_approached"),
+        engaged=F("was_engaged"),
+        first_engaged_at=F("first_intervention_at"),
     )
 
 

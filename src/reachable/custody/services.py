@@ -21,7 +21,7 @@ from reachable.custody.models import (
     Feedback,
     ShareRoute,
 )
-from reachable.custody.rules import age_error, time_errors
+from reachable.custody.rules import age_error, arrival_slot, time_errors
 
 
 def suites_for(user: Any) -> list[int]:
@@ -104,6 +104,8 @@ def detention_record(
             comfort_box=comfort_box,
             age_override_reason=age_override_reason.strip(),
             recorded_by=user,
+            arrival_weekday=arrival_slot(arrived_at)[0],
+            arrival_hour=arrival_slot(arrived_at)[1],
         )
         _involve_suite_teams(detention)
         audit_record(
@@ -181,6 +183,12 @@ def engagement_record(
             childs_words=childs_words.strip(),
         )
         engagement.topics.set(topics or [])
+        detention.was_approached = True
+        if engaged:
+            detention.was_engaged = True
+            first = detention.first_intervention_at
+            detention.first_intervention_at = min(first, attempted_at) if first else attempted_at
+        detention.save(update_fields=["was_approached", "was_engaged", "first_intervention_at"])
         audit_record(
             user=user,
             action="engagement.record",

@@ -21,7 +21,8 @@ from django.utils import timezone
 from reachable.audit.services import audit_record
 from reachable.children.models import Child, Involvement
 from reachable.core.models import Code, OperatingHours, Place, Team
-from reachable.custody.models import CommunityOffer, Detention, Engagement
+from reachable.custody.models import DETENTION_COLUMNS, CommunityOffer, Detention, Engagement
+from reachable.custody.rules import arrival_slot
 from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
 from reachable.synth.generator import Weighted
 
@@ -97,6 +98,8 @@ def synth_detentions(
     days = (LAST_DAY - FIRST_DAY).days
     weeks = days // 7
 
+    arrests: set[int] = set()
+
     def rows() -> Any:
         for detention_id in range(first_id, first_id + count):
             child_id, home_la = children[rng.randrange(len(children))]
@@ -104,13 +107,17 @@ def synth_detentions(
             day = FIRST_DAY + dt.timedelta(days=7 * rng.randrange(weeks) + day_pick.pick(rng))
             arrived = dt.datetime.combine(
                 day, dt.time(hour_pick.pick(rng), rng.randrange(60)), tzinfo=tz
-            )
+            ).astimezone(dt.UTC)  # arithmetic in UTC: local clocks jump at the DST changes
             released: dt.datetime | None = arrived + dt.timedelta(minutes=rng.randint(180, 1200))
             if detention_id >= first_id + count - detained_now and served:
                 suite = min(served)
                 arrived = timezone.now() - dt.timedelta(minutes=rng.randint(10, 360))
                 day, released = timezone.localtime(arrived).date(), None
             arrested = arrived - dt.timedelta(minutes=rng.randint(15, 90))
+            # One detention per child per arrest time (a database rule): nudge the rare clash.
+            while (key := child_id * 10**9 + int(arrested.timestamp()) // 60) in arrests:
+                arrested -= dt.timedelta(minutes=1)
+            arrests.add(key)
             out = home_la is not None and county_of_la.get(home_la) != county_of_suite[suite]
             yield detention_id, child_id, suite, arrested, arrived, released, out, home_la, day
 
@@ -137,6 +144,20 @@ def synth_detentions(
                 home_la,
                 day,
             ) in batch:
+                visit = None
+                if suite in served:
+                    local = arrived.astimezone(tz)
+                    in_hours = (local.weekday(), local.hour) in open_hours.get(suite, set())
+                    if rng.random() < (0.9 if in_hours else 0.3):
+                        wait = (
+                            dt.timedelta(minutes=rng.randint(10, 120))
+                            if in_hours
+                            else dt.timedelta(hours=rng.uniform(8, 16))
+                        )
+                        attempted = min(arrived + wait, released or timezone.now())
+                        if attempted > arrived:
+                            visit = (attempted, rng.random() < 0.96)
+                engaged = visit is not None and visit[1]
                 detentions.append(
                     (
                         detention_id,
@@ -157,6 +178,10 @@ def synth_detentions(
                         f"S{detention_id}",
                         user_id,
                         arrived,
+                        *arrival_slot(arrived),
+                        visit is not None,
+                        engaged,
+                        visit[0] if visit and engaged else None,
                     )
                 )
                 for team in teams_of_suite[suite]:
@@ -165,29 +190,17 @@ def synth_detentions(
                         involvements.append(
                             (child_id, team, None, day, None, "Detained at a custody suite")
                         )
-                if suite not in served:
+                if visit is None:
                     continue
-                in_hours = (arrived.weekday(), arrived.hour) in open_hours.get(suite, set())
-                if rng.random() >= (0.9 if in_hours else 0.3):
-                    continue
-                wait = (
-                    dt.timedelta(minutes=rng.randint(10, 120))
-                    if in_hours
-                    else dt.timedelta(hours=rng.uniform(8, 16))
-                )
-                attempted = min(arrived + wait, released or timezone.now())
-                if attempted <= arrived:
-                    continue
-                engaged = rng.random() < 0.96
                 engagements.append(
-                    (engagement_id, detention_id, attempted, user_id, engaged, None, "", "")
+                    (engagement_id, detention_id, visit[0], user_id, engaged, None, "", "")
                 )
                 engagement_id += 1
                 if engaged and rng.random() < 0.08:
                     offers.append(
                         (
                             detention_id,
-                            attempted + dt.timedelta(days=1),
+                            visit[0] + dt.timedelta(days=1),
                             user_id,
                             rng.random() < 0.8,
                             rng.randint(0, 8),
@@ -197,26 +210,7 @@ def synth_detentions(
                     )
             totals["detentions"] += bulk_insert(
                 Detention,
-                [
-                    "id",
-                    "child",
-                    "suite",
-                    "arrested_at",
-                    "arrived_at",
-                    "released_at",
-                    "offence",
-                    "arresting_force",
-                    "out_of_county",
-                    "home_la_at_arrest",
-                    "appropriate_adult",
-                    "carer_informed",
-                    "comfort_box",
-                    "age_override_reason",
-                    "source",
-                    "custody_reference",
-                    "recorded_by",
-                    "created_at",
-                ],
+                ["id", *DETENTION_COLUMNS],
                 detentions,
             )
             totals["engagements"] += bulk_insert(

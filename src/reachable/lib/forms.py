@@ -121,7 +121,8 @@ class GovukDateTimeField(forms.MultiValueField):
             naive = dt.datetime(year, month, day, int(digits[:2]), int(digits[2:]))
         except (TypeError, ValueError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return timezone.make_aware(naive)
+        # In UTC, so that comparing two times is right across the DST changes.
+        return timezone.make_aware(naive).astimezone(dt.UTC)
 
 
 def apply_service_errors(form: forms.Form, error: Any) -> None:

@@ -17,7 +17,7 @@ from reachable.accounts.roles import Role
 from reachable.audit.models import AuditEvent
 from reachable.children.models import Child
 from reachable.core.models import Agency, Team
-from reachable.testing import involve, make_child, person, share, signed_in_client
+from reachable.testing import involve, make_child, make_detention, person, share, signed_in_client
 
 CUSTODY, EXPLOIT, MANAGER = "custody_practitioner", "exploitation_practitioner", "team_manager"
 PARTNER, SUBMITTER, ANALYST = "partner_user", "data_submitter", "analyst"
@@ -276,22 +276,7 @@ def test_concern_endpoint_by_recipient_team(role: str, name: str, endpoint: Endp
 
 
 def _detention_of(child: Child) -> Any:
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from reachable.core.models import Code, Place
-    from reachable.custody.models import Detention
-
-    arrested = timezone.now() - dt.timedelta(hours=3)
-    return Detention.objects.create(
-        child=child,
-        suite=Place.objects.get(slug="wymondham-pic"),
-        arrested_at=arrested,
-        arrived_at=arrested + dt.timedelta(minutes=40),
-        offence=Code.objects.get(code_list__key="offence-category", code="pwits-a"),
-        out_of_county=False,
-    )
+    return make_detention(child)
 
 
 def _concern(detention: Any, team: Team) -> Any:

@@ -5,24 +5,18 @@ import zoneinfo
 
 import pytest
 
-from reachable.core.models import Code, Place
+from reachable.core.models import Code
 from reachable.custody.dashboard import pilot_figures
-from reachable.custody.models import CommunityOffer, Detention, Engagement
-from reachable.testing import make_child, person, signed_in_client
+from reachable.custody.models import CommunityOffer, Detention
+from reachable.custody.services import engagement_record
+from reachable.testing import make_child, make_detention, person, signed_in_client
 
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def _detention(child, arrived: dt.datetime, out_of_county: bool = False) -> Detention:
-    return Detention.objects.create(
-        child=child,
-        suite=Place.objects.get(slug="wymondham-pic"),
-        arrested_at=arrived - dt.timedelta(minutes=30),
-        arrived_at=arrived,
-        offence=Code.objects.get(code_list__key="offence-category", code="pwits-a"),
-        out_of_county=out_of_county,
-    )
+    return make_detention(child, arrived=arrived, out_of_county=out_of_county)
 
 
 @pytest.fixture
@@ -36,14 +30,19 @@ def year_of_detentions(priya):
     _detention(
         c, dt.datetime(2025, 4, 6, 3, 0, tzinfo=LONDON)
     )  # Sunday night: closed, never approached
-    Engagement.objects.create(
-        detention=d1, attempted_at=d1.arrested_at + dt.timedelta(hours=2), by=priya, engaged=True
+    declined = Code.objects.get(code_list__key="engagement-not-reason", code="declined")
+    engagement_record(
+        user=priya, detention=d1, attempted_at=d1.arrested_at + dt.timedelta(hours=2), engaged=True
     )
-    Engagement.objects.create(
-        detention=d2, attempted_at=d2.arrested_at + dt.timedelta(hours=10), by=priya, engaged=False
+    engagement_record(
+        user=priya,
+        detention=d2,
+        attempted_at=d2.arrested_at + dt.timedelta(hours=10),
+        engaged=False,
+        reason_not_engaged=declined,
     )
-    Engagement.objects.create(
-        detention=d3, attempted_at=d3.arrested_at + dt.timedelta(hours=4), by=priya, engaged=True
+    engagement_record(
+        user=priya, detention=d3, attempted_at=d3.arrested_at + dt.timedelta(hours=4), engaged=True
     )
     CommunityOffer.objects.create(
         detention=d3,
