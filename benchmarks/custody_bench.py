@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -93,19 +94,31 @@ def main() -> None:
     )
 
     rng = random.Random(7)
-    now = dt.datetime.now()
+    london = zoneinfo.ZoneInfo("Europe/London")
+    now = dt.datetime.now(dt.UTC)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(KNOWN)
     for i in range(args.import_rows):
-        arrested = now - dt.timedelta(days=rng.randint(2, 300), minutes=rng.randint(0, 1440))
+        # Written in UK local time, as a custody export would be. Rows whose hour is ambiguous or
+        # missing in local time (the DST changes) move a day, so every row is valid.
+        arrested_utc = now - dt.timedelta(days=rng.randint(2, 300), minutes=rng.randint(0, 1440))
+        while arrested_utc.astimezone(london).utcoffset() != (
+            arrested_utc + dt.timedelta(hours=2)
+        ).astimezone(london).utcoffset() or (
+            arrested_utc.astimezone(london).utcoffset()
+            != (arrested_utc - dt.timedelta(hours=2)).astimezone(london).utcoffset()
+        ):
+            arrested_utc -= dt.timedelta(days=1)
+        arrested = arrested_utc.astimezone(london)
+        arrived = (arrested_utc + dt.timedelta(minutes=40)).astimezone(london)
         dob = (now - dt.timedelta(days=365 * rng.randint(11, 17) + rng.randint(0, 364))).date()
         writer.writerow(
             [
                 f"BENCH/{i}",
                 "wymondham-pic",
                 arrested.strftime("%Y-%m-%d %H:%M"),
-                (arrested + dt.timedelta(minutes=40)).strftime("%Y-%m-%d %H:%M"),
+                arrived.strftime("%Y-%m-%d %H:%M"),
                 "",
                 "pwits-a",
                 "norfolk-police",

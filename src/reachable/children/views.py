@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,6 +24,7 @@ from reachable.children.forms import (
 )
 from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
+from reachable.lib.views import posted, save_form
 
 
 @require_capability("child.view")
@@ -66,7 +69,7 @@ def create(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(pk__in=team_ids_for(request.user, "child.create"))
     asked = request.POST.get("duplicates_shown") == "1"
     form = ChildCreateForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         teams=teams,
         ask_not_duplicate=asked,
         initial={"team": teams.first()},
@@ -119,62 +122,55 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.child_get_for_user(request.user, pk, action="child.view")
     initial = {f: getattr(child, f) for f in services.EDITABLE_FIELDS}
-    form = ChildEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services.child_update(user=request.user, child=child, reason=reason, **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Changes saved.")
-            return redirect("children:profile", pk=child.pk)
-    return render(request, "children/edit.html", {"form": form, "child": child})
+    form = ChildEditForm(posted(request), initial=initial)
+
+    def save(data: dict[str, Any]) -> None:
+        changes = dict(data)
+        reason = changes.pop("reason")
+        services.child_update(user=request.user, child=child, reason=reason, **changes)
+
+    done = save_form(
+        request, form, save, success="Changes saved.", then="children:profile", pk=child.pk
+    )
+    return done or render(request, "children/edit.html", {"form": form, "child": child})
 
 
 @require_capability("child.edit")
 def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.child_get_for_user(request.user, pk)
-    form = IdentifierForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.identifier_add(user=request.user, child=child, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Identifier added.")
-            return redirect("children:profile", pk=child.pk)
-    return render(
+    form = IdentifierForm(posted(request))
+    done = save_form(
         request,
-        "children/subform.html",
-        {"form": form, "child": child, "title": "Add an identifier"},
+        form,
+        lambda data: services.identifier_add(user=request.user, child=child, **data),
+        success="Identifier added.",
+        then="children:profile",
+        pk=child.pk,
     )
+    context = {"form": form, "child": child, "title": "Add an identifier"}
+    return done or render(request, "children/subform.html", context)
 
 
 @require_capability("child.edit")
 def carer_add(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.child_get_for_user(request.user, pk)
-    form = CarerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.carer_add(user=request.user, child=child, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Carer added.")
-            return redirect("children:profile", pk=child.pk)
-    return render(
+    form = CarerForm(posted(request))
+    done = save_form(
         request,
-        "children/subform.html",
-        {"form": form, "child": child, "title": "Add a parent or carer"},
+        form,
+        lambda data: services.carer_add(user=request.user, child=child, **data),
+        success="Carer added.",
+        then="children:profile",
+        pk=child.pk,
     )
+    context = {"form": form, "child": child, "title": "Add a parent or carer"}
+    return done or render(request, "children/subform.html", context)
 
 
 @require_capability("child.merge")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     keep = selectors.child_get_for_user(request.user, pk)
-    form = MergeForm(request.POST if request.method == "POST" else None)
+    form = MergeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             duplicate = selectors.child_get_for_user(

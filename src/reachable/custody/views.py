@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,14 +27,12 @@ from reachable.custody.forms import (
     ReleaseForm,
     ShareForm,
 )
+from reachable.custody.models import Detention
 from reachable.lib.exports import table_response
 from reachable.lib.forms import apply_service_errors
+from reachable.lib.views import posted, save_form
 
 IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
-
-
-def _post(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _my_suites(request: HttpRequest):
@@ -52,7 +52,7 @@ def detention_new(request: HttpRequest) -> HttpResponse:
     suites = _my_suites(request)
     asked = request.POST.get("duplicates_shown") == "1"
     form = DetentionForm(
-        _post(request), suites=suites, ask_not_duplicate=asked, initial={"suite": suites.first()}
+        posted(request), suites=suites, ask_not_duplicate=asked, initial={"suite": suites.first()}
     )
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -115,19 +115,26 @@ def detention(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detention_action(
-    request: HttpRequest, pk: int, form_class: type, title: str, save, initial=None
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    title: str,
+    save: Callable[[Detention, dict[str, Any]], Any],
+    initial: Callable[[Detention], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     d = selectors.detention_get_for_user(request.user, pk)
-    form = form_class(_post(request), initial=initial(d) if initial else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(d, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{title}: saved.")
-            return redirect("custody:detention", pk=d.pk)
-    return render(request, "custody/detention_action.html", {"form": form, "d": d, "title": title})
+    form = form_class(posted(request), initial=initial(d) if initial else None)
+    done = save_form(
+        request,
+        form,
+        lambda data: save(d, data),
+        success=f"{title}: saved.",
+        then="custody:detention",
+        pk=d.pk,
+    )
+    return done or render(
+        request, "custody/detention_action.html", {"form": form, "d": d, "title": title}
+    )
 
 
 @require_capability("custody.record")
@@ -197,22 +204,21 @@ def concern(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("custody.record")
 def feedback_new(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(
-        _post(request), suites=_my_suites(request), initial={"given_on": timezone.localdate()}
+        posted(request), suites=_my_suites(request), initial={"given_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_record(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Feedback recorded. Thank you.")
-            return redirect("custody:board")
-    return render(request, "custody/feedback_new.html", {"form": form})
+    done = save_form(
+        request,
+        form,
+        lambda data: services.feedback_record(user=request.user, **data),
+        success="Feedback recorded. Thank you.",
+        then="custody:board",
+    )
+    return done or render(request, "custody/feedback_new.html", {"form": form})
 
 
 @require_capability("custody.import")
 def import_detentions(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(_post(request), request.FILES if request.method == "POST" else None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

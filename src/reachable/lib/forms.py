@@ -37,7 +37,19 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
 
-class GovukDateField(forms.MultiValueField):
+class _OneMessageMultiValueField(forms.MultiValueField):
+    """A date split over boxes gets one clear message, not one per box."""
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except forms.ValidationError as exc:
+            if any(e.code == "required" for e in exc.error_list):
+                raise
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class GovukDateField(_OneMessageMultiValueField):
     widget = GovukDateWidget
     default_error_messages = {
         "incomplete": "Enter a day, month and year.",
@@ -51,14 +63,6 @@ class GovukDateField(forms.MultiValueField):
             forms.IntegerField(min_value=1900, max_value=2100),
         )
         super().__init__(fields=fields, require_all_fields=True, **kwargs)
-
-    def clean(self, value: Any) -> Any:
-        try:
-            return super().clean(value)
-        except forms.ValidationError as exc:
-            if any(e.code == "required" for e in exc.error_list):
-                raise
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
     def compress(self, data_list: list[Any]) -> dt.date | None:
         if not data_list:
@@ -88,7 +92,7 @@ class GovukDateTimeWidget(GovukDateWidget):
         return [None, None, None, None]
 
 
-class GovukDateTimeField(forms.MultiValueField):
+class GovukDateTimeField(_OneMessageMultiValueField):
     widget = GovukDateTimeWidget
     default_error_messages = {
         "incomplete": "Enter a day, month, year and time.",
@@ -103,14 +107,6 @@ class GovukDateTimeField(forms.MultiValueField):
             forms.RegexField(regex=r"^([01]?\d|2[0-3])[:.]?[0-5]\d$"),
         )
         super().__init__(fields=fields, require_all_fields=True, **kwargs)
-
-    def clean(self, value: Any) -> Any:
-        try:
-            return super().clean(value)
-        except forms.ValidationError as exc:
-            if any(e.code == "required" for e in exc.error_list):
-                raise
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
     def compress(self, data_list: list[Any]) -> dt.datetime | None:
         if not data_list:

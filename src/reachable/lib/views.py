@@ -1,0 +1,40 @@
+"""The one way a page form hands its data to a service: errors back on the form, or on to the next page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from reachable.lib.forms import apply_service_errors
+
+
+def posted(request: HttpRequest) -> Any:
+    """The submitted data, or None for a first visit (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    then: str,
+    **url_kwargs: Any,
+) -> HttpResponse | None:
+    """Validate, call the service, and redirect with a message; None means show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+    messages.success(request, success)
+    return redirect(then, **url_kwargs)
