@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from reachable.core.models import OperatingHours, Place
@@ -124,18 +124,26 @@ def _hours_to_first_intervention(
 
 
 def pilot_figures(*, year: int) -> Figures:
-    """All figures for a year, in five queries over the detentions table (no joins)."""
+    """All figures for a year: three queries over the detentions table (no joins), and small lookups."""
     start, end = _year_bounds(year)
     target, _ = PilotTarget.objects.get_or_create(year=year)
     figures = Figures(year=year, target=target)
     in_year = Detention.objects.filter(arrested_at__gte=start, arrested_at__lt=end)
-    totals = in_year.aggregate(
-        detentions=Count("pk"),
-        approached=Count("pk", filter=Q(was_approached=True)),
-        engaged=Count("pk", filter=Q(was_engaged=True)),
-        out_of_county=Count("pk", filter=Q(out_of_county=True)),
-        children=Count("child", distinct=True),
-        children_engaged=Count("child", distinct=True, filter=Q(was_engaged=True)),
+    # One pass: per child, then over children (a GROUP BY child feeds every count below).
+    per_child = in_year.values("child").annotate(
+        n=Count("pk"),
+        a=Count("pk", filter=Q(was_approached=True)),
+        e=Count("pk", filter=Q(was_engaged=True)),
+        o=Count("pk", filter=Q(out_of_county=True)),
+    )
+    totals = per_child.aggregate(
+        detentions=Sum("n", default=0),
+        approached=Sum("a", default=0),
+        engaged=Sum("e", default=0),
+        out_of_county=Sum("o", default=0),
+        children=Count("child"),
+        again=Count("child", filter=Q(n__gte=2)),
+        children_engaged=Count("child", filter=Q(e__gt=0)),
     )
     figures.detentions = totals["detentions"]
     figures.approached = totals["approached"]
@@ -143,14 +151,12 @@ def pilot_figures(*, year: int) -> Figures:
     figures.out_of_county = totals["out_of_county"]
     figures.children_detained = totals["children"]
     figures.children_engaged = totals["children_engaged"]
+    figures.children_detained_again = totals["again"]
     figures.children_offered = (
         CommunityOffer.objects.filter(offered_at__gte=start, offered_at__lt=end)
         .values("detention__child")
         .distinct()
         .count()
-    )
-    figures.children_detained_again = (
-        in_year.values("child").annotate(n=Count("pk")).filter(n__gte=2).count()
     )
     figures.median_hours, figures.p90_hours, figures.trend = _hours_to_first_intervention(
         start, end

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import Child, ChildIdentifier, Involvement
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.custody.models import DETENTION_COLUMNS, Detention
-from reachable.custody.rules import age_error, arrival_slot, time_errors
+from reachable.custody.rules import age_error, arrival_slot, local_zone, time_errors
 from reachable.custody.services import is_out_of_county
 from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
 
@@ -53,7 +54,8 @@ COLUMNS: list[tuple[str, bool, str]] = [
 ]
 REQUIRED = {name for name, required, _ in COLUMNS if required}
 KNOWN = [name for name, _, _ in COLUMNS]
-_YES, _NO = {"y", "yes", "true", "1"}, {"n", "no", "false", "0", ""}
+_YES = {"y", "yes", "true", "1"}
+_YES_OR_NO = _YES | {"n", "no", "false", "0", ""}
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class _Row:
     home: Area | None
     police_id: str
     flags: tuple[bool, bool, bool]
+    person_key: str = ""
     child_id: int | None = None
 
 
@@ -211,136 +214,127 @@ def _parse(text: str) -> tuple[list[_Row], list[RowError]]:
         )
     if errors:
         return [], errors
-    index = {name: header.index(name) for name in KNOWN if name in header}
+    columns = [(name, header.index(name)) for name in KNOWN if name in header]
     p = _Parser()
     rows: list[_Row] = []
     seen: dict[tuple[str, str, dt.datetime], int] = {}
     for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
+        width = len(cells)
+        v = {name: (cells[i].strip() if i < width else "") for name, i in columns}
+        if not any(v.values()):
             continue
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            i = index.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
+        for name in KNOWN:
+            v.setdefault(name, "")
         row_errors: list[RowError] = []
-
-        def fail(
-            column: str, message: str, number: int = number, row_errors: list[RowError] = row_errors
-        ) -> None:
-            row_errors.append(RowError(number, column, cell(column), message))
-
-        for name in REQUIRED:
-            if not cell(name):
-                fail(name, f"'{name}' is empty; every row needs it.")
-        times: dict[str, dt.datetime | None] = {}
-        for name in ("arrested_at", "arrived_at", "released_at"):
-            if cell(name):
-                try:
-                    times[name] = p.when(cell(name))
-                except ValueError:
-                    fail(
-                        name,
-                        "Not a date and time; write it as 2026-11-20 14:35 or 20/11/2026 14:35.",
-                    )
-        dob = None
-        if cell("date_of_birth"):
-            try:
-                dob = p.day(cell("date_of_birth"))
-            except ValueError:
-                fail("date_of_birth", "Not a date; write it as 2010-03-27 or 27/03/2010.")
-        suite = p.suites.get(cell("suite"))
-        if cell("suite") and suite is None:
-            fail(
-                "suite",
-                "Not a custody suite we know; use the suite codes listed on the import page.",
-            )
-        offence_id = p.offences.get(cell("offence"))
-        if cell("offence") and offence_id is None:
-            fail("offence", f"Not an offence code; use one of {', '.join(sorted(p.offences))}.")
-        sex_id = p.sexes.get(cell("sex").upper())
-        if cell("sex") and sex_id is None:
-            fail("sex", f"Use one of {', '.join(sorted(p.sexes))}.")
-        force_id = p.forces.get(cell("arresting_force")) if cell("arresting_force") else None
-        if cell("arresting_force") and force_id is None:
-            fail("arresting_force", "Not a police force code we know.")
-        home = p.areas.get(cell("home_la")) if cell("home_la") else None
-        if cell("home_la") and home is None:
-            fail("home_la", "Not a local authority code we know; leave it empty if not known.")
-        police_id = ""
-        if cell("police_id"):
-            try:
-                police_id = validate_identifier("police", cell("police_id"))
-            except Exception as exc:  # ValidationError: message is for the person fixing the file
-                fail("police_id", getattr(exc, "messages", [str(exc)])[0])
-        flags = []
-        for name in ("appropriate_adult", "carer_informed", "comfort_box"):
-            value = cell(name).lower()
-            if value not in _YES | _NO:
-                fail(name, "Write Y or N.")
-            flags.append(value in _YES)
-        if "arrested_at" in times and "arrived_at" in times:
-            assert times["arrested_at"] is not None
-            assert times["arrived_at"] is not None
-            for column, message in time_errors(
-                arrested_at=times["arrested_at"],
-                arrived_at=times["arrived_at"],
-                released_at=times.get("released_at"),
-                now=p.now,
-            ).items():
-                fail(column, message)
-            if dob is not None:
-                problem = age_error(
-                    date_of_birth=dob, arrested_at=times["arrested_at"], override_reason=""
-                )
-                if problem:
-                    fail("date_of_birth", problem + " Record it by hand with the reason instead.")
-        if row_errors:
+        row = _parse_row(number, v, p, row_errors)
+        if row is None:
             errors.extend(row_errors)
             continue
-        assert suite is not None
-        assert offence_id is not None
-        assert sex_id is not None
-        assert dob is not None
-        arrested_at, arrived_at = times["arrested_at"], times["arrived_at"]
-        assert arrested_at is not None
-        assert arrived_at is not None
-        person = (
-            normalise_identifier(police_id)
-            or f"{cell('given_name').lower()}|{cell('family_name').lower()}|{dob}"
-        )
-        duplicate_of = seen.get((person, cell("suite"), arrested_at))
+        key = (row.person_key, v["suite"], row.arrested_at)
+        duplicate_of = seen.get(key)
         if duplicate_of:
             errors.append(
                 RowError(
                     number,
                     "arrested_at",
-                    cell("arrested_at"),
+                    v["arrested_at"],
                     f"Row {duplicate_of} already has this child and arrest time.",
                 )
             )
             continue
-        seen[(person, cell("suite"), arrested_at)] = number
-        rows.append(
-            _Row(
-                number,
-                cell("custody_reference"),
-                suite,
-                arrested_at,
-                arrived_at,
-                times.get("released_at"),
-                offence_id,
-                force_id,
-                cell("given_name"),
-                cell("family_name"),
-                dob,
-                sex_id,
-                home,
-                police_id,
-                (flags[0], flags[1], flags[2]),
-            )
-        )
+        seen[key] = number
+        rows.append(row)
     return rows, errors
+
+
+def _parse_row(number: int, v: dict[str, str], p: _Parser, errors: list[RowError]) -> _Row | None:
+    """One row's values, checked; None (with the problems in ``errors``) if anything is wrong."""
+
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(number, column, v[column], message))
+
+    for name in REQUIRED:
+        if not v[name]:
+            fail(name, f"'{name}' is empty; every row needs it.")
+    times: dict[str, dt.datetime] = {}
+    for name in ("arrested_at", "arrived_at", "released_at"):
+        if v[name]:
+            try:
+                times[name] = p.when(v[name])
+            except ValueError:
+                fail(name, "Not a date and time; write it as 2026-11-20 14:35 or 20/11/2026 14:35.")
+    dob = None
+    if v["date_of_birth"]:
+        try:
+            dob = p.day(v["date_of_birth"])
+        except ValueError:
+            fail("date_of_birth", "Not a date; write it as 2010-03-27 or 27/03/2010.")
+    suite = p.suites.get(v["suite"])
+    if v["suite"] and suite is None:
+        fail("suite", "Not a custody suite we know; use the suite codes listed on the import page.")
+    offence_id = p.offences.get(v["offence"])
+    if v["offence"] and offence_id is None:
+        fail("offence", f"Not an offence code; use one of {', '.join(sorted(p.offences))}.")
+    sex_id = p.sexes.get(v["sex"].upper())
+    if v["sex"] and sex_id is None:
+        fail("sex", f"Use one of {', '.join(sorted(p.sexes))}.")
+    force_id = p.forces.get(v["arresting_force"]) if v["arresting_force"] else None
+    if v["arresting_force"] and force_id is None:
+        fail("arresting_force", "Not a police force code we know.")
+    home = p.areas.get(v["home_la"]) if v["home_la"] else None
+    if v["home_la"] and home is None:
+        fail("home_la", "Not a local authority code we know; leave it empty if not known.")
+    police_id = ""
+    if v["police_id"]:
+        try:
+            police_id = validate_identifier("police", v["police_id"])
+        except ValidationError as exc:
+            fail("police_id", exc.messages[0])
+    flags = []
+    for name in ("appropriate_adult", "carer_informed", "comfort_box"):
+        value = v[name].lower()
+        if value not in _YES_OR_NO:
+            fail(name, "Write Y or N.")
+        flags.append(value in _YES)
+    arrested_at, arrived_at = times.get("arrested_at"), times.get("arrived_at")
+    if arrested_at is not None and arrived_at is not None:
+        for column, message in time_errors(
+            arrested_at=arrested_at,
+            arrived_at=arrived_at,
+            released_at=times.get("released_at"),
+            now=p.now,
+        ).items():
+            fail(column, message)
+        if dob is not None:
+            problem = age_error(date_of_birth=dob, arrested_at=arrested_at, override_reason="")
+            if problem:
+                fail("date_of_birth", problem + " Record it by hand with the reason instead.")
+    if errors or suite is None or offence_id is None or sex_id is None or dob is None:
+        return None
+    if arrested_at is None or arrived_at is None:
+        return None
+    person_key = (
+        normalise_identifier(police_id)
+        or f"{v['given_name'].lower()}|{v['family_name'].lower()}|{dob}"
+    )
+    return _Row(
+        number,
+        v["custody_reference"],
+        suite,
+        arrested_at,
+        arrived_at,
+        times.get("released_at"),
+        offence_id,
+        force_id,
+        v["given_name"],
+        v["family_name"],
+        dob,
+        sex_id,
+        home,
+        police_id,
+        (flags[0], flags[1], flags[2]),
+        person_key=person_key,
+    )
 
 
 def _resolve_children(rows: list[_Row]) -> None:
@@ -389,13 +383,11 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
         new_children: dict[str, int] = {}
         child_rows, ident_rows = [], []
         child_id = next_id(Child)
+        police_kind = _police_kind()
         for row in rows:
             if row.child_id:
                 continue
-            person = (
-                normalise_identifier(row.police_id)
-                or f"{row.given.lower()}|{row.family.lower()}|{row.dob}"
-            )
+            person = row.person_key
             if person not in new_children:
                 new_children[person] = child_id
                 g_pre, g_suf = name_affixes(row.given)
@@ -425,7 +417,7 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
                     ident_rows.append(
                         (
                             child_id,
-                            _police_kind(),
+                            police_kind,
                             row.police_id,
                             normalise_identifier(row.police_id),
                         )
@@ -472,7 +464,7 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
             )
             for team_id in team_ids_by_suite[row.suite.pk]:
                 involvement_keys.add(
-                    (row.child_id, team_id, timezone.localtime(row.arrived_at).date())
+                    (row.child_id, team_id, row.arrived_at.astimezone(local_zone()).date())
                 )
         result.created = bulk_insert(
             Detention,

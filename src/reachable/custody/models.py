@@ -77,6 +77,12 @@ class Detention(models.Model):
         indexes = [
             models.Index(fields=["suite", "-arrived_at"]),
             models.Index(fields=["arrested_at"]),
+            # The time-to-intervention figures read only detentions where the child engaged.
+            models.Index(
+                fields=["arrested_at"],
+                condition=models.Q(was_engaged=True),
+                name="detention_engaged_by_arrest",
+            ),
         ]
 
     def __str__(self) -> str:
