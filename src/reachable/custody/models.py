@@ -77,9 +77,24 @@ class Detention(models.Model):
         indexes = [
             models.Index(fields=["suite", "-arrived_at"]),
             models.Index(fields=["arrested_at"]),
-            # The time-to-intervention figures read only detentions where the child engaged.
+            # The pilot dashboard reads these two indexes alone on PostgreSQL (index-only scans):
+            # every count, the demand heatmap, and the time-to-intervention percentiles.
             models.Index(
                 fields=["arrested_at"],
+                include=[
+                    "child",
+                    "suite",
+                    "arrival_weekday",
+                    "arrival_hour",
+                    "was_approached",
+                    "was_engaged",
+                    "out_of_county",
+                ],
+                name="detention_dashboard",
+            ),
+            models.Index(
+                fields=["arrested_at"],
+                include=["first_intervention_at"],
                 condition=models.Q(was_engaged=True),
                 name="detention_engaged_by_arrest",
             ),
