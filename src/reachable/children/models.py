@@ -12,6 +12,8 @@ from reachable.core.models import Area, Code, Team
 
 
 class Child(models.Model):
+    # Foreign keys to code lists and users carry no index of their own (db_index=False): nothing
+    # looks children up by them, and each index slows the bulk loads of a million records.
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     known_as = models.CharField(
@@ -19,7 +21,11 @@ class Child(models.Model):
     )
     date_of_birth = models.DateField()
     sex = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+", limit_choices_to={"code_list__key": "sex"}
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": "sex"},
+        db_index=False,
     )
     ethnicity = models.ForeignKey(
         Code,
@@ -28,6 +34,7 @@ class Child(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"code_list__key": "ethnicity"},
+        db_index=False,
     )
     home_la = models.ForeignKey(
         Area,
@@ -46,7 +53,12 @@ class Child(models.Model):
     family_name_suffix = models.CharField(max_length=3, editable=False)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     updated_at = models.DateTimeField()
     merged_into = models.ForeignKey(
@@ -84,6 +96,7 @@ class ChildIdentifier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"code_list__key": "identifier-kind"},
+        db_index=False,
     )
     value = models.CharField(max_length=40)
     # Upper case without spaces or separators, for exact look-up whatever way it was typed.
@@ -147,13 +160,16 @@ class Involvement(models.Model):
     """A team (and optionally a named worker) working with a child. This is what grants access."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="involvements")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="involvements", db_index=False
+    )
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="involvements",
+        db_index=False,
     )
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)

@@ -21,6 +21,7 @@ class Detention(models.Model):
         on_delete=models.PROTECT,
         related_name="detentions",
         limit_choices_to={"kind": "custody_suite"},
+        db_index=False,
     )
     arrested_at = models.DateTimeField()
     arrived_at = models.DateTimeField()
@@ -30,14 +31,15 @@ class Detention(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"code_list__key": "offence-category"},
+        db_index=False,
     )
     arresting_force = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # Kept as recorded: the child's home may change later, the fact at the time matters for evaluation.
     out_of_county = models.BooleanField()
     home_la_at_arrest = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     appropriate_adult = models.BooleanField(default=False)
     carer_informed = models.BooleanField(default=False)
@@ -48,7 +50,12 @@ class Detention(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.RECORDED)
     custody_reference = models.CharField(max_length=40, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Kept by the services so the pilot dashboard reads one table, not joins over a million rows:
