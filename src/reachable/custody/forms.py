@@ -7,7 +7,7 @@ from django import forms
 from reachable.children.forms import CodeChoiceField
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.core.selectors import codes_for, local_authorities
-from reachable.custody.models import Feedback
+from reachable.custody.models import CommunityOffer, Feedback
 from reachable.lib.forms import GovukDateField, GovukDateTimeField
 
 
@@ -203,4 +203,13 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Custody export (CSV)",
         help_text="UTF-8 CSV with the columns listed below, one row per detention.",
+    )
+
+
+class OfferUpdateForm(forms.Form):
+    sessions = forms.IntegerField(label="Sessions attended so far", min_value=0, max_value=500)
+    outcome = forms.ChoiceField(
+        label="Where things are now",
+        choices=CommunityOffer.Outcome.choices,
+        widget=forms.RadioSelect,
     )

@@ -10,7 +10,7 @@ from django.http import Http404
 from reachable.accounts.permissions import child_scope
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
-from reachable.custody.models import ConcernShare, Detention
+from reachable.custody.models import CommunityOffer, ConcernShare, Detention
 from reachable.custody.services import suites_for
 
 
@@ -78,3 +78,15 @@ def concern_get_for_user(user: Any, pk: int) -> ConcernShare:
         raise Http404("No concern found")
     audit_record(user=user, action="concern.view", obj=share, child_id=share.detention.child_id)
     return share
+
+
+def offer_get_for_user(user: Any, pk: int) -> CommunityOffer:
+    """A community offer, through its detention: the same scope and audit."""
+    detention_id = (
+        CommunityOffer.objects.filter(pk=pk).values_list("detention_id", flat=True).first()
+    )
+    if detention_id is None:
+        audit_record(user=user, action="community_offer.view.denied", detail={"id": pk})
+        raise Http404("No community offer found")
+    detention = detention_get_for_user(user, detention_id)
+    return CommunityOffer.objects.select_related("detention__child").get(pk=pk, detention=detention)

@@ -370,3 +370,35 @@ def child_for_detention(
         home_la=home_la,
         identifiers=[IdentifierInput(police_kind, police_id)] if police_id else [],
     )
+
+
+def community_offer_update(
+    *, user: Any, offer: CommunityOffer, sessions: int, outcome: str
+) -> CommunityOffer:
+    """Sessions attended and, at closure, the outcome; closing stamps the date once."""
+    if not can(user, "custody.record"):
+        raise ValidationError("Your role cannot update community support.")
+    if outcome not in CommunityOffer.Outcome.values:
+        raise ValidationError({"outcome": ["Choose an outcome from the list."]})
+    if sessions < 0:
+        raise ValidationError({"sessions": ["Sessions cannot be fewer than 0."]})
+    if not offer.accepted and sessions:
+        raise ValidationError(
+            {"sessions": ["The child did not accept support, so there are no sessions to record."]}
+        )
+    with transaction.atomic():
+        offer.sessions = sessions
+        offer.outcome = outcome
+        if outcome == CommunityOffer.Outcome.OPEN:
+            offer.closed_at = None
+        elif offer.closed_at is None:
+            offer.closed_at = timezone.now()
+        offer.save(update_fields=["sessions", "outcome", "closed_at"])
+        audit_record(
+            user=user,
+            action="community_offer.update",
+            obj=offer,
+            child_id=offer.detention.child_id,
+            detail={"sessions": sessions, "outcome": outcome},
+        )
+    return offer

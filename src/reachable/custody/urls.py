@@ -11,6 +11,7 @@ urlpatterns = [
     path("detentions/<int:pk>/share/", views.share_new, name="share_new"),
     path("detentions/<int:pk>/release/", views.release, name="release"),
     path("detentions/<int:pk>/offer/", views.offer_new, name="offer_new"),
+    path("offers/<int:pk>/", views.offer_update, name="offer_update"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.concern, name="concern"),
     path("feedback/new/", views.feedback_new, name="feedback_new"),

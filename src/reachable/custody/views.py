@@ -24,6 +24,7 @@ from reachable.custody.forms import (
     FeedbackForm,
     ImportForm,
     OfferForm,
+    OfferUpdateForm,
     ReleaseForm,
     ShareForm,
 )
@@ -309,3 +310,21 @@ def pilot_export(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     return table_response(
         filename=f"custody-{figure}-{figures.year}", header=header, rows=rows, fmt=fmt
     )
+
+
+@require_capability("custody.record")
+def offer_update(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get_for_user(request.user, pk)
+    form = OfferUpdateForm(
+        posted(request), initial={"sessions": offer.sessions, "outcome": offer.outcome}
+    )
+    done = save_form(
+        request,
+        form,
+        lambda data: services.community_offer_update(user=request.user, offer=offer, **data),
+        success="Community support updated.",
+        then="custody:detention",
+        pk=offer.detention_id,
+    )
+    context = {"form": form, "d": offer.detention, "title": "Update community support"}
+    return done or render(request, "custody/detention_action.html", context)

@@ -60,6 +60,7 @@ class Endpoint:
     query: str = ""
     public: bool = False
     on_detention: bool = False
+    on_offer: bool = False
     on_concern: bool = False
     ok_status: int = 200
 
@@ -85,6 +86,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "custody:share_new": Endpoint(frozenset({CUSTODY}), on_detention=True),
     "custody:release": Endpoint(frozenset({CUSTODY}), on_detention=True),
     "custody:offer_new": Endpoint(frozenset({CUSTODY}), on_detention=True),
+    "custody:offer_update": Endpoint(frozenset({CUSTODY}), on_offer=True),
     "custody:inbox": Endpoint(SEE_CHILDREN),
     "custody:concern": Endpoint(SEE_CHILDREN, on_concern=True),
     "custody:feedback_new": Endpoint(frozenset({CUSTODY})),
@@ -200,8 +202,12 @@ def _get(client, name: str, path: str):
     )
 
 
-PLAIN = [(n, e) for n, e in ENDPOINTS.items() if not (e.on_child or e.on_detention or e.on_concern)]
-ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child or e.on_detention]
+PLAIN = [
+    (n, e)
+    for n, e in ENDPOINTS.items()
+    if not (e.on_child or e.on_detention or e.on_offer or e.on_concern)
+]
+ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child or e.on_detention or e.on_offer]
 ON_CONCERN = [(n, e) for n, e in ENDPOINTS.items() if e.on_concern]
 
 
@@ -227,7 +233,7 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
     client = signed_in_client(actor)
     for relationship, seen_by in SEES.items():
         child = _child_related(actor, relationship)
-        target = _detention_of(child) if endpoint.on_detention else child
+        target = _target_for(child, endpoint)
         response = _get(client, name, _path(name, endpoint, target))
         if role not in endpoint.roles:
             assert response.status_code == 403, f"{role} has no access to {name} at all"
@@ -275,6 +281,27 @@ def test_concern_endpoint_by_recipient_team(role: str, name: str, endpoint: Endp
             )
 
 
+def _target_for(child: Child, endpoint: Endpoint) -> Any:
+    """The object an endpoint acts on, belonging to this child."""
+    if endpoint.on_detention:
+        return _detention_of(child)
+    if endpoint.on_offer:
+        from django.utils import timezone
+
+        from reachable.custody.models import CommunityOffer
+
+        detention = _detention_of(child)
+        return CommunityOffer.objects.create(
+            detention=detention,
+            offered_at=timezone.now(),
+            offered_by=person(
+                CUSTODY, "norfolk-yjs", "norfolk-custody-ei", username=f"offerer-{child.pk}"
+            ),
+            accepted=True,
+        )
+    return child
+
+
 def _detention_of(child: Child) -> Any:
     return make_detention(child)
 
@@ -307,8 +334,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: End
     target: Any = None
     if endpoint.on_child:
         target = make_child()
-    elif endpoint.on_detention:
-        target = _detention_of(make_child())
+    elif endpoint.on_detention or endpoint.on_offer:
+        target = _target_for(make_child(), endpoint)
     elif endpoint.on_concern:
         target = _concern(_detention_of(make_child()), Team.objects.get(slug="norfolk-mace"))
     response = _get(client, name, _path(name, endpoint, target))

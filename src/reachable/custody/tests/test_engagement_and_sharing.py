@@ -184,3 +184,20 @@ def test_the_live_board_shows_children_detained_now_newest_first(
     assert board == [newer, detention]
     services.detention_release(user=priya, detention=newer, released_at=timezone.now())
     assert list(live_board(priya)) == [detention]
+
+
+def test_community_support_is_followed_to_closure(priya, detention) -> None:
+    offer = services.community_offer_record(user=priya, detention=detention, accepted=True)
+    services.community_offer_update(user=priya, offer=offer, sessions=3, outcome="open")
+    assert offer.closed_at is None
+    services.community_offer_update(user=priya, offer=offer, sessions=6, outcome="completed")
+    offer.refresh_from_db()
+    assert (offer.sessions, offer.outcome) == (6, "completed")
+    assert offer.closed_at is not None
+
+
+def test_no_sessions_for_support_the_child_declined(priya, detention) -> None:
+    offer = services.community_offer_record(user=priya, detention=detention, accepted=False)
+    with pytest.raises(ValidationError) as error:
+        services.community_offer_update(user=priya, offer=offer, sessions=2, outcome="open")
+    assert "did not accept" in error.value.message_dict["sessions"][0]
