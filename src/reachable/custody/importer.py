@@ -338,13 +338,14 @@ def _parse_row(number: int, v: dict[str, str], p: _Parser, errors: list[RowError
 
 
 def _resolve_children(rows: list[_Row]) -> None:
+    police_kind = _police_kind()
     by_police: dict[str, int] = {}
     police_ids = sorted({normalise_identifier(r.police_id) for r in rows if r.police_id})
     for start in range(0, len(police_ids), 5000):
         chunk = police_ids[start : start + 5000]
         by_police.update(
             ChildIdentifier.objects.filter(
-                kind__code="police", value_normalised__in=chunk
+                kind_id=police_kind, value_normalised__in=chunk
             ).values_list("value_normalised", "child_id")
         )
     for row in rows:
@@ -471,15 +472,9 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
             DETENTION_COLUMNS,
             detention_rows,
         )
-        involved = (
-            set(
-                Involvement.objects.filter(
-                    child_id__in={c for c, _, _ in involvement_keys}, ended_on__isnull=True
-                ).values_list("child_id", "team_id")
-            )
-            if len(involvement_keys) < 50000
-            else _involved_in_chunks({c for c, _, _ in involvement_keys})
-        )
+        # Children added by this import have no involvements yet: only look up the others.
+        already_known = set(known_ids)
+        involved = _involved_in_chunks({c for c, _, _ in involvement_keys if c in already_known})
         first_day: dict[tuple[int, int], dt.date] = {}
         for c, t, day in involvement_keys:
             if (c, t) not in involved:
