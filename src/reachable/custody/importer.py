@@ -127,6 +127,10 @@ def template_csv() -> str:
     return out.getvalue()
 
 
+class _MissingLocalTime(Exception):
+    """A wall-clock time skipped when the clocks go forward (e.g. 01:30 on the last Sunday in March)."""
+
+
 class _Parser:
     def __init__(self) -> None:
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -159,8 +163,13 @@ class _Parser:
             value = dt.datetime.fromisoformat(text)
         except ValueError:
             value = dt.datetime.strptime(text, "%d/%m/%Y %H:%M")
+        if value.tzinfo is None:
+            local = value.replace(tzinfo=self.tz)
+            if local.astimezone(dt.UTC).astimezone(self.tz).replace(tzinfo=None) != value:
+                raise _MissingLocalTime
+            value = local
         # Compared and stored in UTC: local wall-clock times repeat or vanish at the DST changes.
-        return (value if value.tzinfo else value.replace(tzinfo=self.tz)).astimezone(dt.UTC)
+        return value.astimezone(dt.UTC)
 
     @staticmethod
     def day(text: str) -> dt.date:
@@ -261,6 +270,11 @@ def _parse_row(number: int, v: dict[str, str], p: _Parser, errors: list[RowError
         if v[name]:
             try:
                 times[name] = p.when(v[name])
+            except _MissingLocalTime:
+                fail(
+                    name,
+                    "This time does not exist in UK time: the clocks went forward an hour. Check the custody record.",
+                )
             except ValueError:
                 fail(name, "Not a date and time; write it as 2026-11-20 14:35 or 20/11/2026 14:35.")
     dob = None

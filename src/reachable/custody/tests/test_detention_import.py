@@ -142,3 +142,16 @@ def test_the_suite_team_can_see_imported_children(priya) -> None:
 def test_parsing_any_text_never_crashes(text: str) -> None:
     rows, errors = parse(text)
     assert rows == [] or not errors or all(e.row >= 1 for e in errors)
+
+
+def test_a_time_skipped_by_the_clocks_going_forward_is_explained(priya) -> None:
+    row = _row("G1", arrested="2026-03-29 01:30")
+    result = detentions_import(user=priya, text=_file(row))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "arrested_at")]
+    assert "clocks went forward" in result.errors[0].message
+
+
+def test_times_either_side_of_the_clocks_going_back_are_in_order(priya) -> None:
+    # 00:50 BST, then arrival 40 minutes later at 01:30 (first, BST, occurrence of the repeated hour).
+    result = detentions_import(user=priya, text=_file(_row("H1", arrested="2026-10-25 00:50")))
+    assert result.ok, result.errors
