@@ -24,7 +24,7 @@ from reachable.children.forms import (
 )
 from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
-from reachable.lib.views import posted, save_form
+from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
 
 
 @require_capability("child.view")
@@ -67,7 +67,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("child.create")
 def create(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(pk__in=team_ids_for(request.user, "child.create"))
-    asked = request.POST.get("duplicates_shown") == "1"
+    asked = duplicates_shown(request)
     form = ChildCreateForm(
         posted(request),
         teams=teams,
@@ -84,13 +84,14 @@ def create(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
             )
         )
-        if duplicates and not data.get("not_a_duplicate"):
-            form = ChildCreateForm(request.POST, teams=teams, ask_not_duplicate=True)
-            form.is_valid()
-            form.add_error(
-                "not_a_duplicate",
-                "There may already be a record for this child. Check the possible matches, then confirm this is a different child.",
-            )
+        again = confirm_not_duplicate(
+            lambda ask: ChildCreateForm(request.POST, teams=teams, ask_not_duplicate=ask),
+            duplicates=duplicates,
+            confirmed=data.get("not_a_duplicate", False),
+            message="There may already be a record for this child. Check the possible matches, then confirm this is a different child.",
+        )
+        if again is not None:
+            form = again
         else:
             identifiers = []
             if data["identifier_kind"]:

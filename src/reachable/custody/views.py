@@ -31,7 +31,7 @@ from reachable.custody.forms import (
 from reachable.custody.models import Detention
 from reachable.lib.exports import table_response
 from reachable.lib.forms import apply_service_errors
-from reachable.lib.views import posted, save_form
+from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
 
 IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
 
@@ -51,7 +51,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_capability("custody.record")
 def detention_new(request: HttpRequest) -> HttpResponse:
     suites = _my_suites(request)
-    asked = request.POST.get("duplicates_shown") == "1"
+    asked = duplicates_shown(request)
     form = DetentionForm(
         posted(request), suites=suites, ask_not_duplicate=asked, initial={"suite": suites.first()}
     )
@@ -68,13 +68,14 @@ def detention_new(request: HttpRequest) -> HttpResponse:
             if (d.given_name.lower(), d.family_name.lower())
             != (data["given_name"].lower(), data["family_name"].lower())
         ]
-        if duplicates and not data.get("not_a_duplicate"):
-            form = DetentionForm(request.POST, suites=suites, ask_not_duplicate=True)
-            form.is_valid()
-            form.add_error(
-                "not_a_duplicate",
-                "A record with a similar name and the same date of birth exists. Check with custody that the name is right, then confirm.",
-            )
+        again = confirm_not_duplicate(
+            lambda ask: DetentionForm(request.POST, suites=suites, ask_not_duplicate=ask),
+            duplicates=duplicates,
+            confirmed=data.get("not_a_duplicate", False),
+            message="A record with a similar name and the same date of birth exists. Check with custody that the name is right, then confirm.",
+        )
+        if again is not None:
+            form = again
         else:
             try:
                 child = services.child_for_detention(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -38,3 +38,24 @@ def save_form(
         return None
     messages.success(request, success)
     return redirect(then, **url_kwargs)
+
+
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def confirm_not_duplicate(
+    build: Callable[[bool], FormT], *, duplicates: list[Any], confirmed: bool, message: str
+) -> FormT | None:
+    """When possible duplicates were found and not yet confirmed, the form again with the
+    confirmation box and an error on it; None when the save may go ahead."""
+    if not duplicates or confirmed:
+        return None
+    form = build(True)
+    form.is_valid()
+    form.add_error("not_a_duplicate", message)
+    return form
+
+
+def duplicates_shown(request: HttpRequest) -> bool:
+    """Whether the page that was submitted already showed possible duplicates."""
+    return request.POST.get("duplicates_shown") == "1"

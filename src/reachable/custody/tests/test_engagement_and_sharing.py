@@ -32,6 +32,17 @@ def _code(key: str, code: str) -> Code:
     return Code.objects.get(code_list__key=key, code=code)
 
 
+def _share(priya, detention, team_slug: str, summary: str = "x"):
+    """A concern shared by phone with one team of the bundled partnership."""
+    return services.concern_share(
+        user=priya,
+        detention=detention,
+        to_team=Team.objects.get(slug=team_slug),
+        method=_code("share-method", "phone"),
+        summary=summary,
+    )
+
+
 def test_a_refusal_needs_a_reason_and_is_recorded_with_respect(priya, detention) -> None:
     with pytest.raises(ValidationError) as error:
         services.engagement_record(
@@ -80,13 +91,8 @@ def test_a_london_child_is_routed_to_the_repatriation_service(detention) -> None
 
 
 def test_the_recipient_sees_the_concern_at_once_and_acknowledges_it(priya, detention) -> None:
-    team = Team.objects.get(slug="homeward-caseworkers")
-    share = services.concern_share(
-        user=priya,
-        detention=detention,
-        to_team=team,
-        method=_code("share-method", "phone"),
-        summary="Owes money to older boys; scared to go home",
+    share = _share(
+        priya, detention, "homeward-caseworkers", "Owes money to older boys; scared to go home"
     )
     caseworker = person(
         "exploitation_practitioner",
@@ -103,14 +109,7 @@ def test_the_recipient_sees_the_concern_at_once_and_acknowledges_it(priya, deten
 
 
 def test_a_share_shows_what_was_shared_but_not_the_childs_record(priya, detention, kai) -> None:
-    team = Team.objects.get(slug="homeward-caseworkers")
-    share = services.concern_share(
-        user=priya,
-        detention=detention,
-        to_team=team,
-        method=_code("share-method", "phone"),
-        summary="Needs a safe way home",
-    )
+    share = _share(priya, detention, "homeward-caseworkers", "Needs a safe way home")
     caseworker = person(
         "exploitation_practitioner",
         "homeward-repatriation",
@@ -125,25 +124,13 @@ def test_a_share_shows_what_was_shared_but_not_the_childs_record(priya, detentio
 
 
 def test_only_the_recipient_team_can_acknowledge(priya, detention) -> None:
-    share = services.concern_share(
-        user=priya,
-        detention=detention,
-        to_team=Team.objects.get(slug="norfolk-mash"),
-        method=_code("share-method", "phone"),
-        summary="x",
-    )
+    share = _share(priya, detention, "norfolk-mash")
     with pytest.raises(ValidationError):
         services.concern_acknowledge(user=priya, share=share)
 
 
 def test_unacknowledged_shares_escalate_once(priya, detention) -> None:
-    share = services.concern_share(
-        user=priya,
-        detention=detention,
-        to_team=Team.objects.get(slug="norfolk-mash"),
-        method=_code("share-method", "phone"),
-        summary="x",
-    )
+    share = _share(priya, detention, "norfolk-mash")
     assert services.concerns_escalate(older_than=dt.timedelta(hours=1)) == 0
     later = timezone.now() + dt.timedelta(hours=2)
     assert services.concerns_escalate(older_than=dt.timedelta(hours=1), now=later) == 1
