@@ -73,10 +73,17 @@ INSTALLED_APPS = [
     "reachable.sharing",
     "reachable.synth",
     "reachable.custody",
+    "reachable.casework",
 ]
 
 # Apps that read their own sections of the partnership file, in order, inside the same transaction.
-REACHABLE_PARTNERSHIP_SECTIONS = ["reachable.custody.services.share_routes_load"]
+REACHABLE_PARTNERSHIP_SECTIONS = [
+    "reachable.custody.services.share_routes_load",
+    "reachable.casework.services.referral_routes_load",
+]
+
+# After a case closes, its team keeps sight of the child's record this long, so it can reopen it.
+REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = 90
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("children/", include("reachable.children.urls")),
     path("audit/", include("reachable.audit.urls")),
     path("custody/", include("reachable.custody.urls")),
+    path("casework/", include("reachable.casework.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

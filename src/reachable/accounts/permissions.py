@@ -31,6 +31,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "custody.import": frozenset({R.CUSTODY_PRACTITIONER, R.TEAM_MANAGER}),
     "custody.inbox": CASE_ROLES | {R.PARTNER_USER},
     "custody.dashboard": frozenset({R.PROGRAMME_LEAD, R.TEAM_MANAGER}),
+    # Exploitation casework: any children's or partner role may refer; the exploitation team works
+    # the case; managers allocate, transfer, approve closures and run the MACE panel.
+    "casework.refer": CASE_ROLES | {R.PARTNER_USER},
+    "casework.view": frozenset({R.EXPLOITATION_PRACTITIONER, R.TEAM_MANAGER}),
+    "casework.work": frozenset({R.EXPLOITATION_PRACTITIONER, R.TEAM_MANAGER}),
+    "casework.manage": frozenset({R.TEAM_MANAGER}),
+    "casework.figures": frozenset({R.TEAM_MANAGER, R.PROGRAMME_LEAD}),
+    "chronology.view": CASE_ROLES | {R.PARTNER_USER},
+    "chronology.add": CASE_ROLES | {R.PARTNER_USER},
     # Configuration and oversight.
     "audit.search": frozenset({R.PARTNERSHIP_ADMIN}),
     "reference.edit": frozenset({R.PARTNERSHIP_ADMIN}),
@@ -89,3 +98,37 @@ def child_scope(user: Any) -> Q:
 def team_ids_for(user: Any, capability: str) -> list[int]:
     """Teams in which the user holds a role with this capability (e.g. where new children go)."""
     return [m.team_id for m in _memberships_with(user, CAPABILITIES[capability]) if m.team_id]
+
+
+def agency_ids_for(user: Any) -> list[int]:
+    return [m.agency_id for m in user.active_memberships]
+
+
+def involved_with(user: Any, child_id: int) -> bool:
+    """Whether the user (or one of their teams) works with the child, as opposed to seeing a share."""
+    from reachable.children.models import Involvement
+
+    team_ids = team_ids_for_roles(user, CASE_ROLES)
+    now = timezone.localdate()
+    return (
+        Involvement.objects.filter(child_id=child_id)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=now))
+        .filter(Q(worker=user) | Q(team_id__in=team_ids))
+        .exists()
+    )
+
+
+def team_ids_for_roles(user: Any, roles: frozenset[str]) -> list[int]:
+    return [m.team_id for m in _memberships_with(user, roles) if m.team_id]
+
+
+def chronology_scope(user: Any, child_id: int) -> Q:
+    """Which chronology entries of a child (one the user may see) the user may read.
+
+    Teams working with the child read entries for the teams involved; a partner agency the record is
+    shared with reads only entries marked for sharing. Everyone reads their own agency's entries.
+    """
+    own_agency = Q(agency_id__in=agency_ids_for(user))
+    if involved_with(user, child_id):
+        return Q(visibility__in=["involved", "shared"]) | own_agency
+    return Q(visibility="shared") | own_agency

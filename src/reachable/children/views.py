@@ -60,6 +60,13 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "age": child.age_on(timezone.localdate()),
         "can_edit": can(request.user, "child.edit"),
         "can_merge": can(request.user, "child.merge"),
+        "can_refer": can(request.user, "casework.refer"),
+        "can_read_chronology": can(request.user, "chronology.view"),
+        "can_see_connections": can(request.user, "casework.view"),
+        # The exploitation cases the user's own teams hold (others are not theirs to open).
+        "cases": child.cases.filter(team_id__in=team_ids_for(request.user, "casework.view"))
+        .select_related("team")
+        .order_by("-opened_at"),
     }
     return render(request, "children/profile.html", context)
 

@@ -90,3 +90,10 @@ def offer_get_for_user(user: Any, pk: int) -> CommunityOffer:
         raise Http404("No community offer found")
     detention = detention_get_for_user(user, detention_id)
     return CommunityOffer.objects.select_related("detention__child").get(pk=pk, detention=detention)
+
+
+def handover_of(detention: Detention) -> Any:
+    """The referral to exploitation casework made from this detention, if any."""
+    from reachable.casework.models import Referral
+
+    return Referral.objects.filter(detention=detention).select_related("to_team").first()

@@ -112,6 +112,7 @@ def detention(request: HttpRequest, pk: int) -> HttpResponse:
         "offers": d.community_offers.order_by("offered_at"),
         "suggested_team": services.suggested_team(d),
         "history": selectors.detentions_of_child(d.child).exclude(pk=d.pk)[:10],
+        "handed_over": selectors.handover_of(d),
     }
     return render(request, "custody/detention.html", context)
 

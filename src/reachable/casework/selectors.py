@@ -1,0 +1,298 @@
+"""Scoped reads for exploitation casework. One getter per kind of object; each audits the read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from reachable.accounts.permissions import chronology_scope, team_ids_for
+from reachable.audit.services import audit_record
+from reachable.casework.models import (
+    Action,
+    Case,
+    ChronologyEntry,
+    Panel,
+    PeerLink,
+    PlaceLink,
+    Referral,
+)
+from reachable.children.models import Child
+from reachable.children.selectors import children_visible
+
+
+def _not_found(user: Any, what: str, pk: int, child_id: int | None = None) -> Http404:
+    audit_record(user=user, action=f"{what}.view.denied", child_id=child_id, detail={"id": pk})
+    return Http404(f"No {what} found")
+
+
+# ---------------------------------------------------------------- referrals
+
+
+def referrals_to_triage(user: Any) -> QuerySet[Referral]:
+    """Referrals to the user's teams waiting for a decision: most urgent first, then oldest."""
+    order = {"immediate": 0, "urgent": 1, "routine": 2}
+    return (
+        Referral.objects.filter(
+            to_team_id__in=team_ids_for(user, "casework.work"),
+            decision=Referral.Decision.PENDING,
+        )
+        .select_related("child", "to_team", "referring_agency")
+        .annotate(
+            urgency_rank=DbCase(
+                *[When(urgency=k, then=Value(v)) for k, v in order.items()],
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgency_rank", "received_at")
+    )
+
+
+def referrals_made_by(user: Any) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(referred_by=user)
+        .select_related("child", "to_team")
+        .order_by("-received_at")
+    )
+
+
+def referral_get_for_user(user: Any, pk: int) -> Referral:
+    """A referral to one of the user's teams (to triage) or one the user made (to follow)."""
+    referral = (
+        Referral.objects.filter(pk=pk)
+        .filter(Q(to_team_id__in=team_ids_for(user, "casework.view")) | Q(referred_by=user))
+        .select_related("child", "to_team", "referring_agency", "referred_by", "decided_by")
+        .first()
+    )
+    if referral is None:
+        child_id = Referral.objects.filter(pk=pk).values_list("child_id", flat=True).first()
+        raise _not_found(user, "referral", pk, child_id)
+    audit_record(user=user, action="referral.view", obj=referral, child_id=referral.child_id)
+    return referral
+
+
+# ---------------------------------------------------------------- cases
+
+
+def cases_visible(user: Any) -> QuerySet[Case]:
+    """Cases held by the user's exploitation teams."""
+    return Case.objects.filter(team_id__in=team_ids_for(user, "casework.view"))
+
+
+def case_get_for_user(user: Any, pk: int) -> Case:
+    case = (
+        cases_visible(user)
+        .filter(pk=pk)
+        .select_related("child", "team", "worker", "risk_level", "closure_outcome")
+        .first()
+    )
+    if case is None:
+        child_id = Case.objects.filter(pk=pk).values_list("child_id", flat=True).first()
+        raise _not_found(user, "case", pk, child_id)
+    audit_record(user=user, action="case.view", obj=case, child_id=case.child_id)
+    return case
+
+
+def case_parts_get_for_user(user: Any, model: Any, pk: int) -> Any:
+    """A screening, plan, intervention, NRM referral, missing episode or action, through its case."""
+    case_id = model.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise _not_found(user, model._meta.model_name, pk)
+    case = case_get_for_user(user, case_id)
+    part = model.objects.get(pk=pk)
+    part.case = case
+    return part
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    worker_id: int | None = None
+    no_contact_days: int | None = None
+    review_due_within: int | None = None
+    status: str = Case.Status.OPEN
+
+
+def caseload(
+    user: Any, team_id: int | None = None, f: CaseloadFilter | None = None
+) -> QuerySet[Case]:
+    """Open cases of the user's teams (or one of them), with what a manager scans for."""
+    f = f or CaseloadFilter()
+    today = timezone.localdate()
+    cases = cases_visible(user).filter(status=f.status)
+    if team_id is not None:
+        cases = cases.filter(team_id=team_id)
+    if f.worker_id is not None:
+        cases = cases.filter(worker_id=f.worker_id)
+    if f.no_contact_days is not None:
+        since = timezone.now() - dt.timedelta(days=f.no_contact_days)
+        cases = cases.filter(Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True))
+    if f.review_due_within is not None:
+        cases = cases.filter(review_due_on__lte=today + dt.timedelta(days=f.review_due_within))
+    overdue = Action.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
+    return (
+        cases.select_related("child", "worker", "risk_level", "team")
+        .annotate(has_overdue_actions=Exists(overdue))
+        .order_by("review_due_on", "pk")
+    )
+
+
+def overdue_actions(user: Any) -> QuerySet[Action]:
+    """Actions past their date on the cases of the user's teams, oldest first."""
+    return (
+        Action.objects.filter(
+            case__team_id__in=team_ids_for(user, "casework.view"),
+            done_at__isnull=True,
+            due_on__lt=timezone.localdate(),
+        )
+        .select_related("case__child", "owner", "owner_agency")
+        .order_by("due_on")
+    )
+
+
+def actions_for_owner(user: Any) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(owner=user, done_at__isnull=True)
+        .select_related("case__child")
+        .order_by("due_on")
+    )
+
+
+# ---------------------------------------------------------------- panels
+
+
+def panels_visible(user: Any) -> QuerySet[Panel]:
+    return Panel.objects.filter(team_id__in=team_ids_for(user, "casework.view"))
+
+
+def panel_get_for_user(user: Any, pk: int) -> Panel:
+    panel = panels_visible(user).filter(pk=pk).select_related("team", "chair").first()
+    if panel is None:
+        raise _not_found(user, "panel", pk)
+    audit_record(user=user, action="panel.view", obj=panel)
+    return panel
+
+
+# ---------------------------------------------------------------- chronology
+
+
+def chronology(
+    user: Any, child: Child, *, kinds: list[str] | None = None, text: str = ""
+) -> QuerySet[ChronologyEntry]:
+    """The child's one chronology, newest first, holding only the entries this user may read.
+
+    The caller has already got the child through ``child_get_for_user`` (scope and audit).
+    """
+    entries = ChronologyEntry.objects.filter(child=child).filter(chronology_scope(user, child.pk))
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    if text.strip():
+        entries = entries.filter(summary__icontains=text.strip())
+    return entries.select_related("author", "agency").order_by("-occurred_at", "-id")
+
+
+def chronology_kinds(user: Any, child: Child) -> list[str]:
+    return list(
+        ChronologyEntry.objects.filter(child=child)
+        .filter(chronology_scope(user, child.pk))
+        .values_list("kind", flat=True)
+        .distinct()
+        .order_by("kind")
+    )
+
+
+# ---------------------------------------------------------------- contextual safeguarding
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    visible: list[tuple[Child, str]]
+    hidden: int
+    # Each place of concern, the other children linked to it that the user may see, and how many
+    # more there are that the user may not see.
+    places: list[tuple[PlaceLink, list[Child], int]]
+
+
+def peer_group(user: Any, child: Child) -> PeerGroup:
+    """Children linked to this one and to its places of concern. Children the user may not see
+    are only counted, never named."""
+    nature = {}
+    for link in PeerLink.objects.filter(Q(child=child) | Q(peer=child)):
+        other = link.peer_id if link.child_id == child.pk else link.child_id
+        nature[other] = link.nature
+    visible = children_visible(user)
+    visible_peers = list(visible.filter(pk__in=list(nature)).order_by("family_name"))
+    places = []
+    for place_link in (
+        PlaceLink.objects.filter(child=child).select_related("place").order_by("-recorded_at")
+    ):
+        same = PlaceLink.objects.exclude(child=child)
+        same = (
+            same.filter(place=place_link.place)
+            if place_link.place_id
+            else same.filter(location__iexact=place_link.location)
+        )
+        ids = set(same.values_list("child_id", flat=True))
+        seen = list(visible.filter(pk__in=ids).order_by("family_name"))
+        places.append((place_link, seen, len(ids) - len(seen)))
+    return PeerGroup(
+        visible=[(c, nature[c.pk]) for c in visible_peers],
+        hidden=len(nature) - len(visible_peers),
+        places=places,
+    )
+
+
+def nrm_figures() -> dict[str, Any]:
+    """Partnership NRM figures: reasonable-grounds positive rate overall, by sex and by ethnic group.
+
+    Small numbers are suppressed in the group tables (see lib.suppression).
+    """
+    from django.db.models import F, Value
+    from django.db.models.functions import Coalesce
+
+    from reachable.casework.models import NrmReferral
+    from reachable.lib.suppression import suppress_column
+
+    decided = NrmReferral.objects.exclude(reasonable_grounds=NrmReferral.Decision.PENDING)
+    positive = Count("pk", filter=Q(reasonable_grounds=NrmReferral.Decision.POSITIVE))
+    overall = decided.aggregate(decided=Count("pk"), positive=positive)
+
+    def table(path: str) -> list[dict[str, Any]]:
+        rows = list(
+            decided.values(group=Coalesce(F(path), Value("Not recorded")))
+            .annotate(decided=Count("pk"), positive=positive)
+            .order_by("group")
+        )
+        shown_decided = suppress_column([r["decided"] for r in rows])
+        shown_positive = suppress_column([r["positive"] for r in rows])
+        return [
+            {
+                "group": r["group"],
+                "decided": d,
+                "positive": p,
+                "rate": round(100 * r["positive"] / r["decided"], 1)
+                if isinstance(d, int) and isinstance(p, int)
+                else None,
+            }
+            for r, d, p in zip(rows, shown_decided, shown_positive, strict=True)
+        ]
+
+    return {
+        "overall": {
+            **overall,
+            "rate": round(100 * overall["positive"] / overall["decided"], 1),
+        }
+        if overall["decided"]
+        else None,
+        "tables": [
+            ("By sex", table("case__child__sex__label")),
+            ("By ethnic group", table("case__child__ethnicity__group")),
+        ],
+        "waiting": NrmReferral.objects.filter(
+            reasonable_grounds=NrmReferral.Decision.PENDING
+        ).count(),
+    }

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from reachable.casework import views
+
+app_name = "casework"
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("referrals/", views.triage_list, name="triage_list"),
+    path("referrals/mine/", views.my_referrals, name="my_referrals"),
+    path("referrals/<int:pk>/", views.referral, name="referral"),
+    path("children/<int:pk>/refer/", views.referral_new, name="referral_new"),
+    path("children/<int:pk>/chronology/", views.chronology, name="chronology"),
+    path("children/<int:pk>/chronology/add/", views.chronology_add, name="chronology_add"),
+    path("children/<int:pk>/connections/", views.peers, name="peers"),
+    path("children/<int:pk>/connections/child/", views.peer_link_add, name="peer_link_add"),
+    path("children/<int:pk>/connections/place/", views.place_link_add, name="place_link_add"),
+    path("detentions/<int:pk>/hand-over/", views.referral_from_detention, name="handover"),
+    path("cases/<int:pk>/", views.case, name="case"),
+    path("cases/<int:pk>/allocate/", views.case_allocate, name="allocate"),
+    path("cases/<int:pk>/screening/", views.screening_new, name="screening_new"),
+    path("cases/<int:pk>/risk/", views.risk_new, name="risk_new"),
+    path("cases/<int:pk>/safety-plan/new/", views.plan_new, name="plan_new"),
+    path("cases/<int:pk>/safety-plan/", views.safety_plan_print, name="plan"),
+    path("cases/<int:pk>/interventions/new/", views.intervention_new, name="intervention_new"),
+    path("cases/<int:pk>/nrm/new/", views.nrm_new, name="nrm_new"),
+    path("cases/<int:pk>/missing/new/", views.missing_new, name="missing_new"),
+    path("cases/<int:pk>/actions/new/", views.action_new, name="action_new"),
+    path("cases/<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("cases/<int:pk>/closure/", views.closure_request, name="closure_request"),
+    path("cases/<int:pk>/closure/decision/", views.closure_decide, name="closure_decide"),
+    path("cases/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("interventions/<int:pk>/", views.intervention_update, name="intervention_update"),
+    path("nrm/<int:pk>/", views.nrm_update, name="nrm_update"),
+    path("missing/<int:pk>/", views.missing_update, name="missing_update"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("panels/", views.panels, name="panels"),
+    path("panels/new/", views.panel_new, name="panel_new"),
+    path("panels/<int:pk>/", views.panel, name="panel"),
+    path("panels/<int:pk>/agenda/", views.panel_item_new, name="panel_item_new"),
+    path("panel-items/<int:pk>/decision/", views.panel_decision, name="panel_decision"),
+    path("nrm/figures/", views.nrm_figures, name="nrm_figures"),
+]
