@@ -301,7 +301,7 @@ def safety_plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _team_people(case: Case) -> Any:
     return (
-        User.objects.filter(memberships__team_id=case.team_id, memberships__ended_on__isnull=True)
+        User.objects.filter(memberships__team_id=case.team_id, memberships__active=True)
         .distinct()
         .order_by("last_name", "first_name")
     )
@@ -363,9 +363,7 @@ closure_request = _case_action(
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.case_get_for_user(request.user, pk)
     owners = (
-        User.objects.filter(memberships__ended_on__isnull=True)
-        .distinct()
-        .order_by("last_name", "first_name")
+        User.objects.filter(memberships__active=True).distinct().order_by("last_name", "first_name")
     )
     form = ActionForm(posted(request), owners=owners, initial={"owner": request.user})
     return _case_form(

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from reachable.accounts.roles import Role
 from reachable.audit.models import AuditEvent
 from reachable.children.models import Child
-from reachable.core.models import Agency, Team
+from reachable.core.models import Agency, Code, Team
 from reachable.testing import involve, make_child, make_detention, person, share, signed_in_client
 
 CUSTODY, EXPLOIT, MANAGER = "custody_practitioner", "exploitation_practitioner", "team_manager"
@@ -25,6 +26,7 @@ INTEL, PROGRAMME, ADMIN = "intelligence_officer", "programme_lead", "partnership
 ALL = frozenset(Role.values)
 CASEWORK = frozenset({CUSTODY, EXPLOIT, MANAGER})
 SEE_CHILDREN = CASEWORK | {PARTNER}
+EXPLOITATION = frozenset({EXPLOIT, MANAGER})
 NOBODY: frozenset[str] = frozenset()
 
 # Where each role's person sits in the bundled partnership: (agency, team).
@@ -62,6 +64,11 @@ class Endpoint:
     on_detention: bool = False
     on_offer: bool = False
     on_concern: bool = False
+    # Casework objects, reached through the case (held by a team) or the panel (of a team).
+    on_case: bool = False
+    case_part: str = ""
+    on_referral: bool = False
+    on_panel: bool = False
     ok_status: int = 200
 
 
@@ -97,6 +104,41 @@ ENDPOINTS: dict[str, Endpoint] = {
     "custody:dashboard_export": Endpoint(
         frozenset({PROGRAMME, MANAGER}), kwargs={"figure": "summary", "fmt": "csv"}
     ),
+    "casework:caseload": Endpoint(EXPLOITATION),
+    "casework:triage_list": Endpoint(EXPLOITATION),
+    "casework:my_referrals": Endpoint(CASEWORK | {PARTNER}),
+    "casework:referral": Endpoint(CASEWORK | {PARTNER}, on_referral=True),
+    "casework:referral_new": Endpoint(CASEWORK | {PARTNER}, on_child=True),
+    "casework:chronology": Endpoint(SEE_CHILDREN, on_child=True),
+    "casework:chronology_add": Endpoint(SEE_CHILDREN, on_child=True),
+    "casework:peers": Endpoint(EXPLOITATION, on_child=True),
+    "casework:peer_link_add": Endpoint(EXPLOITATION, on_child=True),
+    "casework:place_link_add": Endpoint(EXPLOITATION, on_child=True),
+    "casework:handover": Endpoint(frozenset({CUSTODY}), on_detention=True),
+    "casework:case": Endpoint(EXPLOITATION, on_case=True),
+    "casework:allocate": Endpoint(frozenset({MANAGER}), on_case=True),
+    "casework:screening_new": Endpoint(EXPLOITATION, on_case=True),
+    "casework:risk_new": Endpoint(EXPLOITATION, on_case=True),
+    "casework:plan_new": Endpoint(EXPLOITATION, on_case=True),
+    "casework:plan": Endpoint(EXPLOITATION, on_case=True),
+    "casework:intervention_new": Endpoint(EXPLOITATION, on_case=True),
+    "casework:nrm_new": Endpoint(EXPLOITATION, on_case=True),
+    "casework:missing_new": Endpoint(EXPLOITATION, on_case=True),
+    "casework:action_new": Endpoint(EXPLOITATION, on_case=True),
+    "casework:transfer": Endpoint(frozenset({MANAGER}), on_case=True),
+    "casework:closure_request": Endpoint(EXPLOITATION, on_case=True),
+    "casework:closure_decide": Endpoint(frozenset({MANAGER}), on_case=True),
+    "casework:reopen": Endpoint(frozenset({MANAGER}), on_case=True),
+    "casework:intervention_update": Endpoint(EXPLOITATION, case_part="intervention"),
+    "casework:nrm_update": Endpoint(EXPLOITATION, case_part="nrm"),
+    "casework:missing_update": Endpoint(EXPLOITATION, case_part="missing"),
+    "casework:action_done": Endpoint(EXPLOITATION, case_part="action", ok_status=302),
+    "casework:panel_decision": Endpoint(frozenset({MANAGER}), case_part="panel_item"),
+    "casework:panels": Endpoint(EXPLOITATION),
+    "casework:panel_new": Endpoint(frozenset({MANAGER})),
+    "casework:panel": Endpoint(EXPLOITATION, on_panel=True),
+    "casework:panel_item_new": Endpoint(frozenset({MANAGER}), on_panel=True),
+    "casework:nrm_figures": Endpoint(frozenset({MANAGER, PROGRAMME})),
     "api:schema": Endpoint(ALL, api=True),
     "api:docs": Endpoint(ALL, api=True),
     "api:api-root": Endpoint(ALL, api=True),
@@ -205,7 +247,16 @@ def _get(client, name: str, path: str):
 PLAIN = [
     (n, e)
     for n, e in ENDPOINTS.items()
-    if not (e.on_child or e.on_detention or e.on_offer or e.on_concern)
+    if not (
+        e.on_child
+        or e.on_detention
+        or e.on_offer
+        or e.on_concern
+        or e.on_case
+        or e.case_part
+        or e.on_referral
+        or e.on_panel
+    )
 ]
 ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child or e.on_detention or e.on_offer]
 ON_CONCERN = [(n, e) for n, e in ENDPOINTS.items() if e.on_concern]
@@ -244,7 +295,13 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
             assert AuditEvent.objects.filter(
                 user=actor,
                 child_id=child.pk,
-                action__in=["child.view", "child.view.api", "detention.view"],
+                action__in=[
+                    "child.view",
+                    "child.view.api",
+                    "detention.view",
+                    "chronology.view",
+                    "peers.view",
+                ],
             ).exists()
         else:
             assert response.status_code == 404, (
@@ -325,7 +382,152 @@ def _concern(detention: Any, team: Team) -> Any:
     )
 
 
-ALL_ENDPOINTS = [*PLAIN, *ON_CHILD, *ON_CONCERN]
+ON_CASE = [(n, e) for n, e in ENDPOINTS.items() if e.on_case or e.case_part]
+ON_REFERRAL = [(n, e) for n, e in ENDPOINTS.items() if e.on_referral]
+ON_PANEL = [(n, e) for n, e in ENDPOINTS.items() if e.on_panel]
+
+
+def _case_for(child: Child, team: Team) -> Any:
+    from reachable.casework.models import Case
+
+    involve(child, team)
+    return Case.objects.create(child=child, team=team, opened_at=timezone.now())
+
+
+def _case_part(case: Any, part: str) -> Any:
+    """An object reached through its case: intervention, NRM referral, missing episode, action,
+    or the case's item on a panel agenda."""
+    from reachable.casework import models as m
+
+    user = person(EXPLOIT, "norfolk-childrens", "norfolk-mace", username=f"worker-{case.pk}")
+    agency = Agency.objects.get(slug="norfolk-childrens")
+    today = timezone.localdate()
+    if part == "intervention":
+        kind = Code.objects.get(code_list__key="intervention", code="mentoring")
+        return m.Intervention.objects.create(case=case, kind=kind, started_on=today, by=user)
+    if part == "nrm":
+        return m.NrmReferral.objects.create(
+            case=case, referred_on=today, first_responder=agency, by=user
+        )
+    if part == "missing":
+        return m.MissingEpisode.objects.create(case=case, missing_from=timezone.now(), by=user)
+    if part == "action":
+        return m.Action.objects.create(
+            case=case,
+            description="Visit school",
+            owner=user,
+            owner_agency=agency,
+            due_on=today,
+            created_by=user,
+        )
+    panel = m.Panel.objects.create(team=case.team, held_on=today, chair=user)
+    return m.PanelItem.objects.create(panel=panel, case=case, kind="new")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), ON_CASE, ids=[n for n, _ in ON_CASE])
+def test_case_endpoint_by_holding_team(role: str, name: str, endpoint: Endpoint) -> None:
+    """A case is seen only by the team holding it: not by other teams, agencies or areas, and not
+    by a partner the child's record is shared with."""
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    own_team = actor.active_memberships[0].team
+    holders = [("own team", own_team)] if own_team else []
+    holders += [("other area", Team.objects.get(slug="cambs-safe"))]
+    holders += [("other agency", Team.objects.get(slug="norfolk-police-safeguarding"))]
+    for holder, team in holders:
+        child = make_child()
+        if holder != "own team":
+            share(child, actor.active_memberships[0].agency, by=_actor_colleague(child))
+        case = _case_for(child, team)
+        target = _case_part(case, endpoint.case_part) if endpoint.case_part else case
+        response = _get(client, name, _path(name, endpoint, target))
+        if role not in endpoint.roles:
+            assert response.status_code == 403, f"{role} has no access to {name} at all"
+        elif holder == "own team":
+            assert response.status_code == endpoint.ok_status, f"{role} should reach {name}"
+            assert AuditEvent.objects.filter(user=actor, action="case.view").exists()
+        else:
+            assert response.status_code == 404, f"{role} must not open {name}: {holder}"
+            assert AuditEvent.objects.filter(user=actor, action__endswith=".denied").exists()
+
+
+def _actor_colleague(child: Child) -> Any:
+    return person(EXPLOIT, "cambs-yss", "cambs-safe", username=f"sharer-{child.pk}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), ON_REFERRAL, ids=[n for n, _ in ON_REFERRAL])
+def test_referral_endpoint_by_team_or_referrer(role: str, name: str, endpoint: Endpoint) -> None:
+    """A referral is seen by the team it was sent to and by the person who made it."""
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    own_team = actor.active_memberships[0].team
+    other = person(PARTNER, "suffolk-yjs", None, username="referrer-elsewhere")
+    cases = [(_referral(other, Team.objects.get(slug="cambs-safe")), False)]
+    cases.append((_referral(actor, Team.objects.get(slug="cambs-safe")), True))
+    if own_team and role in EXPLOITATION:
+        cases.append((_referral(other, own_team), True))
+    for referral, should_see in cases:
+        response = _get(client, name, _path(name, endpoint, referral))
+        if role not in endpoint.roles:
+            assert response.status_code == 403
+        elif should_see:
+            assert response.status_code == 200, f"{role} should see {name}"
+        else:
+            assert response.status_code == 404, f"{role} must not see a referral to another team"
+
+
+def _referral(by: Any, team: Team) -> Any:
+    from reachable.casework.models import Referral
+
+    return Referral.objects.create(
+        child=make_child(),
+        to_team=team,
+        referred_by=by,
+        referring_agency=by.active_memberships[0].agency,
+        received_at=timezone.now(),
+        concerns="Going missing, new phone",
+        urgency="urgent",
+        consent="given",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), ON_PANEL, ids=[n for n, _ in ON_PANEL])
+def test_panel_endpoint_by_team(role: str, name: str, endpoint: Endpoint) -> None:
+    from reachable.casework.models import Panel
+
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    chair = person(MANAGER, "cambs-yss", "cambs-safe", username="chair-elsewhere")
+    own_team = actor.active_memberships[0].team
+    panels = [
+        (
+            Panel.objects.create(
+                team=Team.objects.get(slug="cambs-safe"), held_on=timezone.localdate(), chair=chair
+            ),
+            False,
+        )
+    ]
+    if own_team:
+        panels.append(
+            (Panel.objects.create(team=own_team, held_on=timezone.localdate(), chair=chair), True)
+        )
+    for panel, should_see in panels:
+        response = _get(client, name, _path(name, endpoint, panel))
+        if role not in endpoint.roles:
+            assert response.status_code == 403
+        elif should_see:
+            assert response.status_code == 200, f"{role} should see their team's panel"
+        else:
+            assert response.status_code == 404, f"{role} must not see another team's panel"
+
+
+ALL_ENDPOINTS = [*PLAIN, *ON_CHILD, *ON_CONCERN, *ON_CASE, *ON_REFERRAL, *ON_PANEL]
 
 
 @pytest.mark.django_db
@@ -338,6 +540,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: End
         target = _target_for(make_child(), endpoint)
     elif endpoint.on_concern:
         target = _concern(_detention_of(make_child()), Team.objects.get(slug="norfolk-mace"))
+    elif endpoint.on_case or endpoint.case_part:
+        case = _case_for(make_child(), Team.objects.get(slug="norfolk-mace"))
+        target = _case_part(case, endpoint.case_part) if endpoint.case_part else case
+    elif endpoint.on_referral:
+        target = _referral(_actor(PARTNER), Team.objects.get(slug="norfolk-mace"))
+    elif endpoint.on_panel:
+        from reachable.casework.models import Panel
+
+        target = Panel.objects.create(
+            team=Team.objects.get(slug="norfolk-mace"),
+            held_on=timezone.localdate(),
+            chair=_actor(MANAGER),
+        )
     response = _get(client, name, _path(name, endpoint, target))
     if endpoint.public:
         assert response.status_code in {200, 302}
