@@ -255,7 +255,7 @@ def nrm_figures() -> dict[str, Any]:
     from django.db.models.functions import Coalesce
 
     from reachable.casework.models import NrmReferral
-    from reachable.lib.suppression import suppress_column
+    from reachable.lib.suppression import THRESHOLD, suppress_column
 
     decided = NrmReferral.objects.exclude(reasonable_grounds=NrmReferral.Decision.PENDING)
     positive = Count("pk", filter=Q(reasonable_grounds=NrmReferral.Decision.POSITIVE))
@@ -267,8 +267,8 @@ def nrm_figures() -> dict[str, Any]:
             .annotate(decided=Count("pk"), positive=positive)
             .order_by("group")
         )
-        shown_decided = suppress_column([r["decided"] for r in rows])
-        shown_positive = suppress_column([r["positive"] for r in rows])
+        shown_decided, _ = suppress_column([r["decided"] for r in rows])
+        shown_positive, _ = suppress_column([r["positive"] for r in rows])
         return [
             {
                 "group": r["group"],
@@ -286,7 +286,7 @@ def nrm_figures() -> dict[str, Any]:
             **overall,
             "rate": round(100 * overall["positive"] / overall["decided"], 1),
         }
-        if overall["decided"]
+        if overall["decided"] >= THRESHOLD and overall["positive"] >= THRESHOLD
         else None,
         "tables": [
             ("By sex", table("case__child__sex__label")),

@@ -132,9 +132,11 @@ def _involve(child_id: int, team: Team, reason: str) -> None:
         Involvement.objects.create(child_id=child_id, team=team, started_on=today, reason=reason)
 
 
-def _end_involvement(child_id: int, team: Team, on: dt.date) -> None:
+def _end_involvement(child_id: int, team: Team) -> None:
+    """The team stops seeing the record now. ``ended_on`` is the last day of access, so yesterday."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     Involvement.objects.filter(child_id=child_id, team=team, ended_on__isnull=True).update(
-        ended_on=on
+        ended_on=yesterday
     )
 
 
@@ -321,7 +323,7 @@ def referral_triage(
                 child_id=referral.child_id, team_id=referral.to_team_id
             ).exclude(status=Case.Status.CLOSED)
             if not has_case.exists():
-                _end_involvement(referral.child_id, referral.to_team, now.date())
+                _end_involvement(referral.child_id, referral.to_team)
         referral.save()
         _chronicle(
             user=user,
@@ -1004,7 +1006,7 @@ def case_transfer(*, user: Any, case: Case, to_team: Team, summary: str) -> Case
         case.save(update_fields=["team", "worker"])
         _event(case, CaseEvent.Kind.TRANSFERRED, user, summary.strip(), from_team=from_team)
         _involve(case.child_id, to_team, reason=f"Case transferred from {from_team}")
-        _end_involvement(case.child_id, from_team, timezone.localdate())
+        _end_involvement(case.child_id, from_team)
         _chronicle(
             user=user,
             child_id=case.child_id,

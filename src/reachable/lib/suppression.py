@@ -1,7 +1,8 @@
 """Small-number suppression for figures people outside the team see (DESIGN principle 6).
 
 Counts from 1 to 4 are shown as ``[c]``. When a column's total is published, one suppressed cell
-alone could be worked out by subtraction, so the next smallest cell is suppressed too.
+alone could be worked out by subtraction, so another cell (the smallest) is suppressed too; where
+that is impossible, the total is suppressed instead.
 """
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ SUPPRESSED = "[c]"
 THRESHOLD = 5
 
 
-def suppress_column(counts: list[int]) -> list[int | str]:
-    """The column as published: primary suppression of 1-4, then secondary so that the column's
-    total cannot reveal a suppressed cell."""
-    shown: list[int | str] = [SUPPRESSED if 0 < c < THRESHOLD else c for c in counts]
+def is_small(count: int) -> bool:
+    return 0 < count < THRESHOLD
+
+
+def suppress_column(counts: list[int]) -> tuple[list[int | str], int | str]:
+    """The column's cells and total as published."""
+    shown: list[int | str] = [SUPPRESSED if is_small(c) else c for c in counts]
     hidden = [i for i, v in enumerate(shown) if v == SUPPRESSED]
     if len(hidden) == 1:
-        candidates = [i for i, v in enumerate(shown) if v != SUPPRESSED and counts[i] > 0]
+        # A zero is a fine partner: readers cannot tell which hidden cell holds the count.
+        candidates = [i for i, v in enumerate(shown) if v != SUPPRESSED]
         if candidates:
-            shown[min(candidates, key=lambda i: counts[i])] = SUPPRESSED
-    return shown
+            partner = min(candidates, key=lambda i: counts[i])
+            shown[partner] = SUPPRESSED
+            hidden.append(partner)
+    total = sum(counts)
+    protect_total = is_small(total) or len(hidden) == 1
+    return shown, SUPPRESSED if protect_total else total

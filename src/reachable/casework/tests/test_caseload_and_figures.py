@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reachable.casework import selectors
+from reachable.casework.models import Case, NrmReferral
+from reachable.core.models import Agency, Team
+from reachable.lib.suppression import SUPPRESSED, suppress_column
+from reachable.testing import involve, make_child, page, signed_in_client
+
+
+def _cases(n: int, team: Team, **fields) -> list[Case]:
+    out = []
+    for _ in range(n):
+        child = make_child()
+        involve(child, team)
+        out.append(Case.objects.create(child=child, team=team, opened_at=timezone.now(), **fields))
+    return out
+
+
+@pytest.mark.django_db
+def test_caseload_filters_no_contact_and_reviews_due(grace, mace) -> None:
+    now = timezone.now()
+    stale = _cases(1, mace, last_contact_at=now - dt.timedelta(days=40))[0]
+    fresh = _cases(1, mace, last_contact_at=now - dt.timedelta(days=2))[0]
+    due = _cases(1, mace, review_due_on=timezone.localdate() + dt.timedelta(days=3))[0]
+    _cases(1, Team.objects.get(slug="cambs-safe"))
+    every = set(selectors.caseload(grace))
+    assert every == {stale, fresh, due}
+    quiet = set(selectors.caseload(grace, f=selectors.CaseloadFilter(no_contact_days=28)))
+    assert quiet == {stale, due}  # no contact at all counts as no contact
+    reviews = set(selectors.caseload(grace, f=selectors.CaseloadFilter(review_due_within=7)))
+    assert reviews == {due}
+
+
+@pytest.mark.django_db
+def test_caseload_page_reads_a_fixed_number_of_queries(grace, mace) -> None:
+    client = signed_in_client(grace)
+    _cases(3, mace)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("casework:caseload"))
+    _cases(20, mace)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("casework:caseload"))
+    assert len(many) == len(few)
+    assert "23 open cases" in page(response)
+
+
+@pytest.mark.django_db
+def test_caseload_exports_as_csv(grace, mace) -> None:
+    case = _cases(1, mace)[0]
+    response = signed_in_client(grace).get(reverse("casework:caseload"), {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert case.child.full_name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_nrm_figures_give_the_positive_rate_and_suppress_small_groups(grace, mace) -> None:
+    agency = Agency.objects.get(slug="norfolk-childrens")
+    cases = _cases(10, mace)
+    for i, case in enumerate(cases):
+        NrmReferral.objects.create(
+            case=case,
+            referred_on=timezone.localdate() - dt.timedelta(days=90),
+            first_responder=agency,
+            reasonable_grounds="positive" if i < 9 else "negative",
+            reasonable_grounds_on=timezone.localdate() - dt.timedelta(days=40),
+            by=grace,
+        )
+    figures = selectors.nrm_figures()
+    assert figures["overall"]["rate"] == 90.0
+    by_sex = {r["group"]: r for r in figures["tables"][0][1]}
+    assert by_sex["Male"]["decided"] == 10
+    body = page(signed_in_client(grace).get(reverse("casework:nrm_figures")))
+    assert "90.0% positive (9 of 10 decided)" in body
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=12))
+def test_no_suppressed_cell_can_be_recovered_from_the_total(counts: list[int]) -> None:
+    shown, total = suppress_column(counts)
+    hidden = [i for i, v in enumerate(shown) if v == SUPPRESSED]
+    # Every count from 1 to 4 is hidden, in the cells and in the total.
+    assert all(shown[i] == SUPPRESSED for i, c in enumerate(counts) if 0 < c < 5)
+    assert total == SUPPRESSED or not 0 < total < 5
+    # Visible cells are shown as they are.
+    assert all(shown[i] == c for i, c in enumerate(counts) if i not in hidden)
+    # Where the total is published, subtracting the visible cells never pins down one hidden cell.
+    if total != SUPPRESSED:
+        assert total == sum(counts)
+        assert len(hidden) != 1
