@@ -2,11 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from reachable.casework.api import CaseViewSet, ReferralViewSet
 from reachable.children.api import ChildViewSet
 from reachable.core.api import AgencyViewSet, AreaViewSet, CodeViewSet, TeamViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("cases", CaseViewSet, basename="case")
 router.register("areas", AreaViewSet, basename="area")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("teams", TeamViewSet, basename="team")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -89,7 +90,7 @@ def test_another_team_cannot_change_the_case(ade, case) -> None:
 
 
 def _plan(mo, case, **changes):
-    values = {
+    values: dict[str, Any] = {
         "trusted_adults": "Aunt Bea; youth worker",
         "safe_places": "Aunt's flat; the boxing club",
         "warning_signs": "Calls from unknown numbers",
@@ -227,7 +228,8 @@ def test_closure_needs_a_managers_approval_with_reasons(mo, grace, case) -> None
     assert case.status == Case.Status.OPEN
     services.case_closure_request(user=mo, case=case, outcome=outcome, summary="Review done")
     services.case_closure_decide(user=grace, case=case, approve=True, reason="Plan achieved")
-    assert case.status == Case.Status.CLOSED and case.closed_by == grace
+    assert case.status == Case.Status.CLOSED
+    assert case.closed_by == grace
     kinds = list(case.events.order_by("at", "pk").values_list("kind", flat=True))
     assert kinds == [
         CaseEvent.Kind.OPENED,
@@ -264,7 +266,8 @@ def test_transfer_moves_the_case_and_the_access(grace, case, ade) -> None:
         user=grace, case=case, to_team=cambs, summary="Moved to Wisbech with mum"
     )
     case.refresh_from_db()
-    assert case.team == cambs and case.worker is None
+    assert case.team == cambs
+    assert case.worker is None
     assert children_visible(ade).filter(pk=case.child_id).exists()
     mo_again = person(
         "exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="mo2"
@@ -284,7 +287,7 @@ def test_overdue_actions_show_to_managers(mo, grace, case) -> None:
     )
     Action.objects.filter(pk=action.pk).update(due_on=TODAY() - dt.timedelta(days=3))
     assert list(overdue_actions(grace)) == [action]
-    assert caseload(grace).get(pk=case.pk).has_overdue_actions
+    assert caseload(grace).get(pk=case.pk).has_overdue_actions  # type: ignore[attr-defined]
     services.action_done(user=mo, action=Action.objects.get(pk=action.pk))
     assert not overdue_actions(grace).exists()
 

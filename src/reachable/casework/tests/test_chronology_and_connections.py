@@ -151,7 +151,8 @@ def test_linked_children_the_user_cannot_see_are_counted_not_named(mo, case, jay
     assert [c.given_name for c, _ in group.visible] == ["Leo"]
     assert group.hidden == 1
     body = page(signed_in_client(mo).get(reverse("casework:peers", args=[jay.pk])))
-    assert "Leo Barnes" in body and "1 more child you cannot see" in body
+    assert "Leo Barnes" in body
+    assert "1 more child you cannot see" in body
     assert "Hidden" not in body
 
 
@@ -165,8 +166,9 @@ def test_children_linked_to_the_same_place_are_shown_within_scope(mo, case, jay)
         user=mo, child=other, location="flat above the takeaway, dereham road", nature="Seen there"
     )
     group = selectors.peer_group(mo, jay)
-    link, seen, unseen = group.places[0]
-    assert seen == [] and unseen == 1
+    _link, seen, unseen = group.places[0]
+    assert seen == []
+    assert unseen == 1
 
 
 def test_a_child_cannot_be_linked_twice_or_to_themselves(mo, case, jay) -> None:

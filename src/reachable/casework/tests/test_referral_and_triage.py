@@ -77,7 +77,8 @@ def test_accepting_opens_a_case_with_its_history(mo, referral) -> None:
     )
     referral.refresh_from_db()
     case = referral.case
-    assert case.status == Case.Status.OPEN and case.team.slug == "norfolk-mace"
+    assert case.status == Case.Status.OPEN
+    assert case.team.slug == "norfolk-mace"
     assert list(case.events.values_list("kind", flat=True)) == [CaseEvent.Kind.OPENED]
     assert referral.decided_by == mo
 
@@ -195,7 +196,8 @@ def test_custody_hands_over_with_what_it_knows_written_in(priya, jay, mo) -> Non
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
-    assert referral.source == Referral.Source.CUSTODY and referral.detention == detention
+    assert referral.source == Referral.Source.CUSTODY
+    assert referral.detention == detention
     # The detention page now shows the hand-over instead of the button.
     detention_page = page(client.get(reverse("custody:detention", args=[detention.pk])))
     assert "Handed over to Norfolk MACE team" in detention_page

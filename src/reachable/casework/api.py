@@ -1,0 +1,127 @@
+"""REST endpoints for referrals and cases: partner systems refer children; the same services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reachable.accounts.decorators import HasCapability
+from reachable.casework import selectors, services
+from reachable.casework.models import Case, Referral
+from reachable.children.api import _service_error
+from reachable.children.selectors import child_get_for_user
+from reachable.core.models import Team
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    to_team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all())
+    referring_agency: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "child",
+            "to_team",
+            "referring_agency",
+            "received_at",
+            "concerns",
+            "urgency",
+            "consent",
+            "lawful_basis",
+            "decision",
+            "decision_reason",
+            "signposted_to",
+            "decided_at",
+        ]
+        read_only_fields = [
+            "id",
+            "referring_agency",
+            "received_at",
+            "decision",
+            "decision_reason",
+            "signposted_to",
+            "decided_at",
+        ]
+
+    child = serializers.IntegerField(
+        source="child_id", help_text="The child's record number (one you can see)."
+    )
+
+
+class ReferralViewSet(viewsets.ViewSet):
+    """Referrals the caller made. POST makes one about a child the caller can see."""
+
+    permission_classes = [HasCapability.of("casework.refer")]
+    serializer_class = ReferralSerializer
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(responses=ReferralSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        rows = selectors.referrals_made_by(request.user)[:200]
+        return Response(ReferralSerializer(rows, many=True).data)
+
+    @extend_schema(responses=ReferralSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(
+            ReferralSerializer(selectors.referral_get_for_user(request.user, int(pk))).data
+        )
+
+    @extend_schema(request=ReferralSerializer, responses={201: ReferralSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ReferralSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        child = child_get_for_user(request.user, data.pop("child_id"), action="child.view.api")
+        try:
+            referral = services.referral_make(
+                user=request.user, child=child, source=Referral.Source.API, **data
+            )
+        except DjangoValidationError as exc:
+            return _service_error(exc)
+        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    team: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    risk_level: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    worker = serializers.CharField(source="worker.display_name", default=None, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "child",
+            "team",
+            "worker",
+            "status",
+            "opened_at",
+            "risk_level",
+            "last_contact_at",
+            "review_due_on",
+            "closed_at",
+        ]
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Open cases of the caller's exploitation teams."""
+
+    permission_classes = [HasCapability.of("casework.view")]
+    serializer_class = CaseSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.caseload(self.request.user)
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        case = selectors.case_get_for_user(request.user, int(str(kwargs["pk"])))
+        return Response(CaseSerializer(case).data)
