@@ -6,6 +6,7 @@ node_modules/axe-core (installed by npm).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,18 +34,20 @@ ARGS = [
 
 @pytest.fixture
 def browser_page(live_server) -> Iterator[Page]:
-    assert Path(CHROMIUM).exists(), (
-        "Install Debian's chromium (make test does: apt-get install chromium)"
-    )
-    assert AXE.exists(), "Run npm install: axe-core comes from node_modules"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        # axe-core is injected by the test; the site's own CSP would rightly refuse it.
-        context = browser.new_context(bypass_csp=True, base_url=live_server.url)
-        yield context.new_page()
-        browser.close()
-    # The test database is emptied after this test; the audit triggers would refuse that.
-    guard.drop(connection)
+    try:
+        assert Path(CHROMIUM).exists(), (
+            "Install Debian's chromium (make test does: apt-get install chromium)"
+        )
+        assert AXE.exists(), "Run npm install: axe-core comes from node_modules"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            # axe-core is injected by the test; the site's own CSP would rightly refuse it.
+            context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+            yield context.new_page()
+            browser.close()
+    finally:
+        # The test database is emptied after this test; the audit triggers would refuse that.
+        guard.drop(connection)
 
 
 def assert_accessible(page: Page) -> None:
@@ -59,3 +62,25 @@ def assert_accessible(page: Page) -> None:
     ]
     assert result["passes"], "axe-core ran no rules: is the page empty?"
     assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in afresh as this person (any earlier session is dropped)."""
+    page.context.clear_cookies()
+    page.goto("/accounts/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_selector("h1:has-text('Hello')")
+
+
+def fill_date(page: Page, field: str, day: dt.date) -> None:
+    """The GOV.UK date input: day, month and year boxes."""
+    page.fill(f"#id_{field}_0", str(day.day))
+    page.fill(f"#id_{field}_1", str(day.month))
+    page.fill(f"#id_{field}_2", str(day.year))
+
+
+def fill_date_time(page: Page, field: str, when: dt.datetime) -> None:
+    fill_date(page, field, when.date())
+    page.fill(f"#id_{field}_3", when.strftime("%H:%M"))

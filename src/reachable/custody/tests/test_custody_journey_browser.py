@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from reachable.browser import assert_accessible
+from reachable.browser import assert_accessible, fill_date, fill_date_time, sign_in
 from reachable.core.services import partnership_load
 from reachable.custody.models import ConcernShare, Detention, Engagement
 from reachable.testing import PASSWORD, person
@@ -20,18 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_selector("h1:has-text('Hello')")
-
-
-def _fill_time(page: Page, field: str, when: dt.datetime) -> None:
-    page.fill(f"#id_{field}_0", str(when.day))
-    page.fill(f"#id_{field}_1", str(when.month))
-    page.fill(f"#id_{field}_2", str(when.year))
-    page.fill(f"#id_{field}_3", when.strftime("%H:%M"))
+    sign_in(page, username, PASSWORD)
 
 
 def test_a_detention_a_visit_and_a_shared_concern(browser_page: Page) -> None:
@@ -58,13 +47,11 @@ def test_a_detention_a_visit_and_a_shared_concern(browser_page: Page) -> None:
     page.fill("#id_given_name", "Kai")
     page.fill("#id_family_name", "Adeyemi")
     dob = timezone.localdate() - dt.timedelta(days=16 * 365 + 40)
-    page.fill("#id_date_of_birth_0", str(dob.day))
-    page.fill("#id_date_of_birth_1", str(dob.month))
-    page.fill("#id_date_of_birth_2", str(dob.year))
+    fill_date(page, "date_of_birth", dob)
     page.check("label:has-text('Male')")
     page.select_option("#id_home_la", label="Lambeth")
-    _fill_time(page, "arrested_at", arrested)
-    _fill_time(page, "arrived_at", arrested + dt.timedelta(minutes=35))
+    fill_date_time(page, "arrested_at", arrested)
+    fill_date_time(page, "arrived_at", arrested + dt.timedelta(minutes=35))
     page.check("#id_comfort_box")
     page.click("button:has-text('Save detention')")
     page.wait_for_selector("h1:has-text('Kai Adeyemi')")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reachable.accounts.roles import Role
+from reachable.casework.synth import demo_casework, synth_cases
 from reachable.children.models import Child
 from reachable.custody.synth import synth_detentions
 from reachable.synth.demo_users import DEMO_PASSWORD, DEMO_USERS
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             )
             call_command("synth", seed=seed, children=children)
             synth_detentions(seed=seed, count=children, user_id=system_user().pk, detained_now=6)
+            synth_cases(seed=seed, count=children // 5, user_id=system_user().pk)
+            demo_casework()
         self.stdout.write(
             "\nDemo sign-ins (synthetic people; password for all: " + DEMO_PASSWORD + ")"
         )

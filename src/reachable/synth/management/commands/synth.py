@@ -19,6 +19,12 @@ class Command(BaseCommand):
             "--detentions", type=int, default=0, help="Also add this many custody detentions."
         )
         parser.add_argument(
+            "--cases", type=int, default=0, help="Also open this many exploitation cases."
+        )
+        parser.add_argument(
+            "--entries-per-case", type=int, default=6, help="Chronology entries per synthetic case."
+        )
+        parser.add_argument(
             "--chunk", type=int, default=20000, help="Rows generated and written per batch."
         )
         parser.add_argument(
@@ -27,8 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         seed, children, detentions = options["seed"], options["children"], options["detentions"]
-        if children < 0 or detentions < 0:
-            raise CommandError("--children and --detentions must be 0 or more.")
+        if min(children, detentions, options["cases"], options["entries_per_case"]) < 0:
+            raise CommandError(
+                "--children, --detentions, --cases and --entries-per-case must be 0 or more."
+            )
         started = time.perf_counter()
         summary = synth_partnership(
             seed=seed,
@@ -51,6 +59,24 @@ class Command(BaseCommand):
                 f"synth seed={seed}: {d.detentions} detentions, {d.engagements} engagements, "
                 f"{d.offers} community offers, {d.involvements} custody involvements in "
                 f"{time.perf_counter() - started:.1f} s (peak memory {_peak_mb():.0f} MB)"
+            )
+        if options["cases"]:
+            from reachable.casework.synth import synth_cases
+
+            started = time.perf_counter()
+            try:
+                c = synth_cases(
+                    seed=seed,
+                    count=options["cases"],
+                    user_id=system_user().pk,
+                    entries_per_case=options["entries_per_case"],
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                f"synth seed={seed}: {c.cases} cases, {c.entries} chronology entries, "
+                f"{c.nrm_referrals} NRM referrals in {time.perf_counter() - started:.1f} s "
+                f"(peak memory {_peak_mb():.0f} MB)"
             )
 
 
