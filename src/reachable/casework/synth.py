@@ -75,9 +75,15 @@ class CaseworkSummary:
 
 
 def synth_cases(
-    *, seed: int, count: int, user_id: int, entries_per_case: int = 6, chunk: int = 20000
+    *,
+    seed: int,
+    count: int,
+    user_id: int,
+    entries_per_case: int = 6,
+    chunk: int = 20000,
+    team_slug: str = "",
 ) -> CaseworkSummary:
-    """Open ``count`` cases for children who have none yet."""
+    """Open ``count`` cases for children who have none yet (all with one team, if named)."""
     rng = random.Random(seed)
     routes = dict(ReferralRoute.objects.values_list("area_id", "team_id"))
     teams = sorted(set(routes.values()))
@@ -107,11 +113,12 @@ def synth_cases(
     now = timezone.now()
     today = timezone.localdate()
     first_case = next_id(Case)
+    only_team = Team.objects.get(slug=team_slug).pk if team_slug else None
 
     def cases() -> Iterator[tuple[Any, ...]]:
         for offset, (child_id, home_la) in enumerate(picked):
             team = routes.get(county_of.get(home_la, -1)) if home_la else None
-            team = team or teams[rng.randrange(len(teams))]
+            team = only_team or team or teams[rng.randrange(len(teams))]
             opened = now - dt.timedelta(days=rng.randint(14, 700), minutes=rng.randrange(1440))
             contact = opened + (now - opened) * rng.random()
             review = today + dt.timedelta(days=rng.randint(-20, 60))

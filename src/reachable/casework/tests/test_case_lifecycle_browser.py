@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from reachable.browser import assert_accessible, fill_date, fill_date_time, sign_in
+from reachable.browser import assert_accessible, fill_date, sign_in
 from reachable.casework.models import Case, NrmReferral, Referral, SafetyPlan
 from reachable.core.models import Area
 from reachable.core.services import partnership_load
