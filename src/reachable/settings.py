@@ -83,7 +83,9 @@ REACHABLE_PARTNERSHIP_SECTIONS = [
 ]
 
 # After a case closes, its team keeps sight of the child's record this long, so it can reopen it.
-REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = 90
+REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(
+    "REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS", 90, minimum=0
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
