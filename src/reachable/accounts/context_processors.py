@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Concerns inbox", "custody:inbox", "custody.inbox"),
     ("Pilot dashboard", "custody:dashboard", "custody.dashboard"),
     ("Caseload", "casework:caseload", "casework.view"),
+    ("Your referrals", "casework:my_referrals", "casework.refer"),
     ("Referrals", "casework:triage_list", "casework.view"),
     ("MACE panels", "casework:panels", "casework.view"),
     ("Audit log", "audit:search", "audit.search"),

@@ -9,7 +9,7 @@ from django import forms
 from reachable.accounts.models import User
 from reachable.casework.models import Case, ChronologyEntry, NrmReferral, PanelItem, Referral
 from reachable.casework.services import ENTRY_KINDS
-from reachable.children.forms import CodeChoiceField
+from reachable.children.forms import ChildForm, CodeChoiceField
 from reachable.core.models import Agency, Place, Team
 from reachable.core.selectors import codes_for
 from reachable.lib.forms import GovukDateField, GovukDateTimeField
@@ -304,3 +304,7 @@ class PanelItemForm(forms.Form):
 
 class PanelDecisionForm(forms.Form):
     decision = _text("What the panel decided", "Write the decision.", 4)
+
+
+class NewChildReferralForm(ChildForm, ReferralForm):
+    """The child's details as the referrer knows them, then the referral."""

@@ -254,6 +254,50 @@ def referral_make(
     return referral
 
 
+def referral_of_new_child(
+    *,
+    user: Any,
+    to_team: Team,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    sex: Code,
+    ethnicity: Code | None = None,
+    home_la: Area | None = None,
+    known_as: str = "",
+    **referral: Any,
+) -> Referral:
+    """A referral about a child the referrer cannot see (often one nobody has recorded yet).
+
+    The child is found by exact name and date of birth, or added with the receiving team holding the
+    record. Either way the referrer learns nothing about any existing record: they see their referral.
+    """
+    from reachable.children.services import child_add_for_team
+
+    _require(user, "casework.refer", "make referrals")
+    if not ReferralRoute.objects.filter(team=to_team).exists():
+        raise ValidationError({"to_team": ["Choose an exploitation team that takes referrals."]})
+    with transaction.atomic():
+        child = Child.objects.filter(
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+            merged_into__isnull=True,
+        ).first() or child_add_for_team(
+            user=user,
+            team=to_team,
+            reason="Referral received",
+            given_name=given_name,
+            family_name=family_name,
+            date_of_birth=date_of_birth,
+            sex=sex,
+            ethnicity=ethnicity,
+            home_la=home_la,
+            known_as=known_as,
+        )
+        return referral_make(user=user, child=child, to_team=to_team, **referral)
+
+
 def custody_handover_text(detention: Any) -> str:
     """What custody knows, written out for the exploitation team (the referral's starting text)."""
     lines = [

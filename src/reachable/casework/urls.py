@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("referrals/", views.triage_list, name="triage_list"),
     path("referrals/mine/", views.my_referrals, name="my_referrals"),
+    path("referrals/new/", views.referral_new_child, name="referral_new_child"),
     path("referrals/<int:pk>/", views.referral, name="referral"),
     path("children/<int:pk>/refer/", views.referral_new, name="referral_new"),
     path("children/<int:pk>/chronology/", views.chronology, name="chronology"),

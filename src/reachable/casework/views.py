@@ -130,6 +130,25 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_capability("casework.refer")
+def referral_new_child(request: HttpRequest) -> HttpResponse:
+    """A referral about a child the referrer cannot find (not known to them, or to anyone yet)."""
+    from django.urls import reverse
+
+    from reachable.casework.forms import NewChildReferralForm
+
+    form = NewChildReferralForm(posted(request), teams=services.referral_teams())
+    return _form_page(
+        request,
+        form,
+        lambda data: services.referral_of_new_child(user=request.user, **data),
+        title="Refer a child",
+        caption="For a child whose record you cannot find",
+        back=reverse("casework:my_referrals"),
+        then="casework:my_referrals",
+    )
+
+
 def child_url(child: Child) -> str:
     from django.urls import reverse
 

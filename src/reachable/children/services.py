@@ -146,6 +146,54 @@ def child_create(
     return child
 
 
+def child_add_for_team(
+    *,
+    user: Any,
+    team: Team,
+    reason: str,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    sex: Code,
+    ethnicity: Code | None = None,
+    home_la: Area | None = None,
+    known_as: str = "",
+) -> Child:
+    """Add a child's record held by another team than the user's: a partner refers a child and the
+    receiving team holds the record. The user gets no access to it. Callers check the user may
+    refer; this only validates the person's details."""
+    errors = _validate_person(
+        given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+    )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        child = Child(
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            known_as=known_as.strip(),
+            date_of_birth=date_of_birth,
+            sex=sex,
+            ethnicity=ethnicity,
+            home_la=home_la,
+            created_at=now,
+            updated_at=now,
+            created_by=user,
+        )
+        _apply_name_keys(child)
+        child.save()
+        Involvement.objects.create(child=child, team=team, started_on=now.date(), reason=reason)
+        audit_record(
+            user=user,
+            action="child.create",
+            obj=child,
+            child_id=child.pk,
+            detail={"team": team.slug, "for": reason},
+        )
+    return child
+
+
 EDITABLE_FIELDS = (
     "given_name",
     "family_name",

@@ -107,6 +107,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "casework:caseload": Endpoint(EXPLOITATION),
     "casework:triage_list": Endpoint(EXPLOITATION),
     "casework:my_referrals": Endpoint(CASEWORK | {PARTNER}),
+    "casework:referral_new_child": Endpoint(CASEWORK | {PARTNER}),
     "casework:referral": Endpoint(CASEWORK | {PARTNER}, on_referral=True),
     "casework:referral_new": Endpoint(CASEWORK | {PARTNER}, on_child=True),
     "casework:chronology": Endpoint(SEE_CHILDREN, on_child=True),

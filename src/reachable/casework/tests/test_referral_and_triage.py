@@ -232,3 +232,73 @@ def test_handover_text_carries_visits_and_shares(priya, jay) -> None:
     text = services.custody_handover_text(detention)
     assert "being exploited or pressured" in text
     assert "I owe them money" in text
+
+
+# ---------------------------------------------------------------- a child the referrer cannot find
+
+
+def _new_child_form(mace, **changes):
+    from reachable.core.models import Code
+
+    data = {
+        "given_name": "Rio",
+        "family_name": "Mensah",
+        "date_of_birth_0": "3",
+        "date_of_birth_1": "4",
+        "date_of_birth_2": str(timezone.localdate().year - 14),
+        "sex": Code.objects.get(code_list__key="sex", code="M").pk,
+        "to_team": mace.pk,
+        "concerns": "Seen getting into cars after school; new phone.",
+        "urgency": "urgent",
+        "consent": "given",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_partner_refers_a_child_nobody_has_recorded(sam, mace, mo) -> None:
+    from reachable.children.models import Child
+
+    client = signed_in_client(sam)
+    response = client.post(reverse("casework:referral_new_child"), _new_child_form(mace))
+    assert response.status_code == 302
+    rio = Child.objects.get(given_name="Rio")
+    assert Referral.objects.get().child == rio
+    # The receiving team holds the record; the referrer does not see it.
+    assert children_visible(mo).filter(pk=rio.pk).exists()
+    assert not children_visible(sam).filter(pk=rio.pk).exists()
+
+
+def test_a_referral_of_a_known_child_links_the_record_without_showing_it(sam, mace, ade) -> None:
+    from reachable.children.models import Child
+    from reachable.testing import involve, make_child
+
+    known = make_child(
+        given_name="Rio",
+        family_name="Mensah",
+        date_of_birth=dt.date(timezone.localdate().year - 14, 4, 3),
+    )
+    involve(known, "cambs-safe")
+    response = signed_in_client(sam).post(
+        reverse("casework:referral_new_child"), _new_child_form(mace)
+    )
+    assert response.status_code == 302
+    assert Child.objects.filter(given_name="Rio").count() == 1
+    assert Referral.objects.get().child == known
+    assert not children_visible(sam).filter(pk=known.pk).exists()
+
+
+def test_a_new_child_referral_with_bad_details_saves_nothing(sam, mace) -> None:
+    from reachable.children.models import Child
+
+    response = signed_in_client(sam).post(
+        reverse("casework:referral_new_child"),
+        _new_child_form(
+            mace, date_of_birth_2=str(timezone.localdate().year + 1), consent="refused"
+        ),
+    )
+    assert response.status_code == 200
+    body = page(response)
+    assert "There is a problem" in body
+    assert not Child.objects.filter(given_name="Rio").exists()
+    assert not Referral.objects.exists()
