@@ -35,6 +35,7 @@ from reachable.casework.models import (
     Screening,
 )
 from reachable.children.models import Child, Involvement
+from reachable.children.services import involvement_end, involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
 
 V = ChronologyEntry.Visibility
@@ -121,22 +122,6 @@ def _chronicle(
 def _event(case: Case, kind: str, user: Any, reason: str = "", **extra: Any) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case, kind=kind, at=timezone.now(), by=user, reason=reason, **extra
-    )
-
-
-def _involve(child_id: int, team: Team, reason: str) -> None:
-    """The team works with the child from now on: that is what lets them see the record."""
-    today = timezone.localdate()
-    active = Involvement.objects.filter(child_id=child_id, team=team, ended_on__isnull=True)
-    if not active.exists():
-        Involvement.objects.create(child_id=child_id, team=team, started_on=today, reason=reason)
-
-
-def _end_involvement(child_id: int, team: Team) -> None:
-    """The team stops seeing the record now. ``ended_on`` is the last day of access, so yesterday."""
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Involvement.objects.filter(child_id=child_id, team=team, ended_on__isnull=True).update(
-        ended_on=yesterday
     )
 
 
@@ -235,7 +220,7 @@ def referral_make(
             detention=detention,
         )
         # The receiving team must see the record to triage it.
-        _involve(child.pk, to_team, reason="Referral received")
+        involvement_start(child_id=child.pk, team=to_team, reason="Referral received")
         _chronicle(
             user=user,
             child_id=child.pk,
@@ -367,7 +352,7 @@ def referral_triage(
                 child_id=referral.child_id, team_id=referral.to_team_id
             ).exclude(status=Case.Status.CLOSED)
             if not has_case.exists():
-                _end_involvement(referral.child_id, referral.to_team)
+                involvement_end(child_id=referral.child_id, team=referral.to_team)
         referral.save()
         _chronicle(
             user=user,
@@ -409,7 +394,7 @@ def _case_open_for(user: Any, referral: Referral, worker: Any) -> Case:
     _event(case, CaseEvent.Kind.OPENED, user, referral.decision_reason)
     if worker is not None:
         _event(case, CaseEvent.Kind.ALLOCATED, user, worker.display_name)
-    _involve(case.child_id, case.team, reason="Exploitation case open")
+    involvement_start(child_id=case.child_id, team=case.team, reason="Exploitation case open")
     return case
 
 
@@ -1049,8 +1034,10 @@ def case_transfer(*, user: Any, case: Case, to_team: Team, summary: str) -> Case
         case.worker = None
         case.save(update_fields=["team", "worker"])
         _event(case, CaseEvent.Kind.TRANSFERRED, user, summary.strip(), from_team=from_team)
-        _involve(case.child_id, to_team, reason=f"Case transferred from {from_team}")
-        _end_involvement(case.child_id, from_team)
+        involvement_start(
+            child_id=case.child_id, team=to_team, reason=f"Case transferred from {from_team}"
+        )
+        involvement_end(child_id=case.child_id, team=from_team)
         _chronicle(
             user=user,
             child_id=case.child_id,
@@ -1187,7 +1174,7 @@ def _reopen(user: Any, case: Case, reason: str) -> Case:
         child_id=case.child_id, team_id=case.team_id, ended_on__gte=timezone.localdate()
     )
     if not kept.update(ended_on=None):
-        _involve(case.child_id, case.team, reason="Case reopened")
+        involvement_start(child_id=case.child_id, team=case.team, reason="Case reopened")
     _chronicle(
         user=user,
         child_id=case.child_id,

@@ -339,10 +339,16 @@ def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _case_action(service: Callable[..., Any], form_class: Any, title: str, **initial: Any) -> Any:
+def _case_action(
+    service: Callable[..., Any],
+    form_class: Any,
+    title: str,
+    capability: str = "casework.work",
+    **initial: Any,
+) -> Any:
     """A page that records one thing on a case through one service (screening, risk, plan...)."""
 
-    @require_capability("casework.work")
+    @require_capability(capability)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         c = selectors.case_get_for_user(request.user, pk)
         start = {k: (v() if callable(v) else v) for k, v in initial.items()}
@@ -465,30 +471,10 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_capability("casework.manage")
-def closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    c = selectors.case_get_for_user(request.user, pk)
-    form = ClosureDecisionForm(posted(request))
-    return _case_form(
-        request,
-        c,
-        form,
-        lambda d: services.case_closure_decide(user=request.user, case=c, **d),
-        "Decide on closure",
-    )
-
-
-@require_capability("casework.manage")
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    c = selectors.case_get_for_user(request.user, pk)
-    form = ReasonForm(posted(request))
-    return _case_form(
-        request,
-        c,
-        form,
-        lambda d: services.case_reopen(user=request.user, case=c, **d),
-        "Reopen the case",
-    )
+closure_decide = _case_action(
+    services.case_closure_decide, ClosureDecisionForm, "Decide on closure", "casework.manage"
+)
+reopen = _case_action(services.case_reopen, ReasonForm, "Reopen the case", "casework.manage")
 
 
 # ---------------------------------------------------------------- chronology and context

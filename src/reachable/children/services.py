@@ -109,17 +109,55 @@ def child_create(
     if errors:
         raise ValidationError(errors)
     assert team is not None  # narrowed by the check above
+    return _insert_child(
+        user=user,
+        team=team,
+        worker=user,
+        reason="Created the record",
+        identifiers=identifiers,
+        person={
+            "given_name": given_name,
+            "family_name": family_name,
+            "known_as": known_as,
+            "date_of_birth": date_of_birth,
+            "sex": sex,
+            "ethnicity": ethnicity,
+            "home_la": home_la,
+        },
+    )
 
+
+def child_add_for_team(*, user: Any, team: Team, reason: str, **person: Any) -> Child:
+    """Add a child's record held by another team than the user's: a partner refers a child and the
+    receiving team holds the record. The user gets no access to it. Callers check the user may
+    refer; this only validates the person's details (the fields of ``child_create``)."""
+    errors = _validate_person(
+        given_name=person["given_name"],
+        family_name=person["family_name"],
+        date_of_birth=person["date_of_birth"],
+    )
+    if errors:
+        raise ValidationError(errors)
+    return _insert_child(
+        user=user, team=team, worker=None, reason=reason, identifiers=[], person=person
+    )
+
+
+def _insert_child(
+    *,
+    user: Any,
+    team: Team,
+    worker: Any,
+    reason: str,
+    identifiers: list[IdentifierInput],
+    person: dict[str, Any],
+) -> Child:
+    """Save a validated new record with its identifiers and the team holding it, and audit it."""
     now = timezone.now()
+    text = ("given_name", "family_name", "known_as")
     with transaction.atomic():
         child = Child(
-            given_name=given_name.strip(),
-            family_name=family_name.strip(),
-            known_as=known_as.strip(),
-            date_of_birth=date_of_birth,
-            sex=sex,
-            ethnicity=ethnicity,
-            home_la=home_la,
+            **{k: (v or "").strip() if k in text else v for k, v in person.items()},
             created_at=now,
             updated_at=now,
             created_by=user,
@@ -134,64 +172,39 @@ def child_create(
                 value_normalised=normalise_identifier(ident.value),
             )
         Involvement.objects.create(
-            child=child, team=team, worker=user, started_on=now.date(), reason="Created the record"
+            child=child, team=team, worker=worker, started_on=now.date(), reason=reason
         )
         audit_record(
             user=user,
             action="child.create",
             obj=child,
             child_id=child.pk,
-            detail={"team": team.slug, "identifiers": len(identifiers)},
+            detail={"team": team.slug, "identifiers": len(identifiers), "for": reason},
         )
     return child
 
 
-def child_add_for_team(
-    *,
-    user: Any,
-    team: Team,
-    reason: str,
-    given_name: str,
-    family_name: str,
-    date_of_birth: dt.date,
-    sex: Code,
-    ethnicity: Code | None = None,
-    home_la: Area | None = None,
-    known_as: str = "",
-) -> Child:
-    """Add a child's record held by another team than the user's: a partner refers a child and the
-    receiving team holds the record. The user gets no access to it. Callers check the user may
-    refer; this only validates the person's details."""
-    errors = _validate_person(
-        given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+def involvement_start(
+    *, child_id: int, team: Team, reason: str, started_on: dt.date | None = None
+) -> None:
+    """The team works with the child from now on (if it does not already): that is what lets the
+    team see the record."""
+    active = Involvement.objects.filter(child_id=child_id, team=team, ended_on__isnull=True)
+    if not active.exists():
+        Involvement.objects.create(
+            child_id=child_id,
+            team=team,
+            started_on=started_on or timezone.localdate(),
+            reason=reason,
+        )
+
+
+def involvement_end(*, child_id: int, team: Team) -> None:
+    """The team stops seeing the record now. ``ended_on`` is the last day of access, so yesterday."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Involvement.objects.filter(child_id=child_id, team=team, ended_on__isnull=True).update(
+        ended_on=yesterday
     )
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
-    with transaction.atomic():
-        child = Child(
-            given_name=given_name.strip(),
-            family_name=family_name.strip(),
-            known_as=known_as.strip(),
-            date_of_birth=date_of_birth,
-            sex=sex,
-            ethnicity=ethnicity,
-            home_la=home_la,
-            created_at=now,
-            updated_at=now,
-            created_by=user,
-        )
-        _apply_name_keys(child)
-        child.save()
-        Involvement.objects.create(child=child, team=team, started_on=now.date(), reason=reason)
-        audit_record(
-            user=user,
-            action="child.create",
-            obj=child,
-            child_id=child.pk,
-            detail={"team": team.slug, "for": reason},
-        )
-    return child
 
 
 EDITABLE_FIELDS = (

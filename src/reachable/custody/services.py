@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
-from reachable.children.models import Child, Involvement
+from reachable.children.models import Child
+from reachable.children.services import involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.custody.models import (
     CommunityOffer,
@@ -122,15 +123,12 @@ def detention_record(
 def _involve_suite_teams(detention: Detention) -> None:
     """The custody team at the suite now works with the child: that is what lets them see the record."""
     for team in _custody_teams(detention.suite):
-        if not Involvement.objects.filter(
-            child=detention.child, team=team, ended_on__isnull=True
-        ).exists():
-            Involvement.objects.create(
-                child=detention.child,
-                team=team,
-                started_on=timezone.localtime(detention.arrived_at).date(),
-                reason=f"Detained at {detention.suite}",
-            )
+        involvement_start(
+            child_id=detention.child_id,
+            team=team,
+            started_on=timezone.localtime(detention.arrived_at).date(),
+            reason=f"Detained at {detention.suite}",
+        )
 
 
 def detention_release(*, user: Any, detention: Detention, released_at: dt.datetime) -> Detention:
