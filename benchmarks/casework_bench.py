@@ -55,8 +55,9 @@ def main() -> None:
     from django.test import Client
 
     from reachable.accounts.models import User
+    from reachable.casework.chronology import CHRONOLOGY_COLUMNS
     from reachable.casework.models import Case, ChronologyEntry
-    from reachable.casework.synth import ENTRY_FIELDS, entry_row, synth_cases
+    from reachable.casework.synth import entry_row, synth_cases
     from reachable.lib.bulk import bulk_insert
     from reachable.synth.services import system_user
 
@@ -83,7 +84,7 @@ def main() -> None:
     author = system_user().pk  # not inside the generator: the connection is busy with COPY then
     bulk_insert(
         ChronologyEntry,
-        ENTRY_FIELDS,
+        CHRONOLOGY_COLUMNS,
         (
             entry_row(rng, case.child_id, case.pk, agency, author, since, now)
             for _ in range(args.entries)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_record
+from reachable.casework.chronology import agency_of, chronicle
 from reachable.casework.models import (
     Action,
     Case,
@@ -44,19 +45,6 @@ V = ChronologyEntry.Visibility
 def _require(user: Any, capability: str, doing: str) -> None:
     if not can(user, capability):
         raise ValidationError(f"Your role cannot {doing}.")
-
-
-def _agency_of(user: Any, capability: str) -> Agency:
-    for m in user.active_memberships:
-        if can_role(m.role, capability):
-            return m.agency
-    raise ValidationError("You need a role in an agency to do this.")
-
-
-def can_role(role: str, capability: str) -> bool:
-    from reachable.accounts.permissions import CAPABILITIES
-
-    return role in CAPABILITIES[capability]
 
 
 def _own_team_case(user: Any, case: Case, capability: str = "casework.work") -> None:
@@ -90,33 +78,6 @@ def _raise(errors: dict[str, list[str]]) -> None:
 def _blank(value: str, field: str, message: str, errors: dict[str, list[str]]) -> None:
     if not value.strip():
         errors.setdefault(field, []).append(message)
-
-
-def _chronicle(
-    *,
-    user: Any,
-    child_id: int,
-    kind: str,
-    summary: str,
-    occurred_at: dt.datetime | None = None,
-    case: Case | None = None,
-    visibility: str = V.INVOLVED,
-    is_contact: bool = False,
-    agency: Agency | None = None,
-) -> ChronologyEntry:
-    now = timezone.now()
-    return ChronologyEntry.objects.create(
-        child_id=child_id,
-        occurred_at=occurred_at or now,
-        kind=kind,
-        summary=summary,
-        is_contact=is_contact,
-        visibility=visibility,
-        author=user,
-        agency=agency or (case.team.agency if case else _agency_of(user, "chronology.add")),
-        case=case,
-        recorded_at=now,
-    )
 
 
 def _event(case: Case, kind: str, user: Any, reason: str = "", **extra: Any) -> CaseEvent:
@@ -204,7 +165,7 @@ def referral_make(
     if detention is not None and Referral.objects.filter(detention=detention).exists():
         errors["__all__"] = ["This detention has already been handed over to casework."]
     _raise(errors)
-    agency = _agency_of(user, "casework.refer")
+    agency = agency_of(user, "casework.refer")
     with transaction.atomic():
         referral = Referral.objects.create(
             child=child,
@@ -221,7 +182,7 @@ def referral_make(
         )
         # The receiving team must see the record to triage it.
         involvement_start(child_id=child.pk, team=to_team, reason="Referral received")
-        _chronicle(
+        chronicle(
             user=user,
             child_id=child.pk,
             kind="referral",
@@ -354,7 +315,7 @@ def referral_triage(
             if not has_case.exists():
                 involvement_end(child_id=referral.child_id, team=referral.to_team)
         referral.save()
-        _chronicle(
+        chronicle(
             user=user,
             child_id=referral.child_id,
             kind="triage",
@@ -430,7 +391,7 @@ def screening_record(
             case=case, screened_at=screened_at, by=user, notes=notes.strip()
         )
         screening.indicators.set(indicators)
-        _chronicle(
+        chronicle(
             user=user,
             child_id=case.child_id,
             kind="screening",
@@ -459,7 +420,7 @@ def risk_judge(*, user: Any, case: Case, level: Code, reasons: str) -> RiskJudge
         case.risk_level = level
         case.save(update_fields=["risk_level"])
         change = f"from {previous.label.lower()} to" if previous and previous != level else "as"
-        _chronicle(
+        chronicle(
             user=user,
             child_id=case.child_id,
             kind="risk",
@@ -520,7 +481,7 @@ def safety_plan_write(
         )
         case.review_due_on = review_on
         case.save(update_fields=["review_due_on"])
-        _chronicle(
+        chronicle(
             user=user,
             child_id=case.child_id,
             kind="safety_plan",
@@ -572,7 +533,7 @@ def intervention_add(
             by=user,
         )
         who = provider or provider_name.strip()
-        _chronicle(
+        chronicle(
             user=user,
             child_id=case.child_id,
             kind="intervention",
@@ -608,7 +569,7 @@ def intervention_update(
         intervention.outcome = outcome.strip()
         intervention.save(update_fields=["sessions_attended", "ended_on", "outcome"])
         if ended_on:
-            _chronicle(
+            chronicle(
                 user=user,
                 child_id=case.child_id,
                 kind="intervention",
@@ -694,7 +655,7 @@ def nrm_record(
             )
             at = timezone.now()
         if before != (nrm.reasonable_grounds, nrm.conclusive_grounds):
-            _chronicle(
+            chronicle(
                 user=user,
                 child_id=case.child_id,
                 kind="nrm",
@@ -755,7 +716,7 @@ def missing_record(
     with transaction.atomic():
         if episode is None:
             episode = MissingEpisode.objects.create(case=case, by=user, **values)
-            _chronicle(
+            chronicle(
                 user=user,
                 child_id=case.child_id,
                 kind="missing",
@@ -806,9 +767,9 @@ def chronology_add(
     if kind not in ENTRY_KINDS:
         errors["kind"] = ["Choose the kind of entry."]
     _raise(errors)
-    agency = _agency_of(user, "chronology.add")
+    agency = agency_of(user, "chronology.add")
     with transaction.atomic():
-        entry = _chronicle(
+        entry = chronicle(
             user=user,
             child_id=child.pk,
             kind=kind,
@@ -928,7 +889,7 @@ def panel_item_add(
             panel=panel, case=case, kind=kind, decision=decision.strip()
         )
         if decision.strip():
-            _chronicle(
+            chronicle(
                 user=user,
                 child_id=case.child_id,
                 kind="panel",
@@ -948,7 +909,7 @@ def panel_decision_record(*, user: Any, item: PanelItem, decision: str) -> Panel
     with transaction.atomic():
         item.decision = decision.strip()
         item.save(update_fields=["decision"])
-        _chronicle(
+        chronicle(
             user=user,
             child_id=item.case.child_id,
             kind="panel",
@@ -1038,7 +999,7 @@ def case_transfer(*, user: Any, case: Case, to_team: Team, summary: str) -> Case
             child_id=case.child_id, team=to_team, reason=f"Case transferred from {from_team}"
         )
         involvement_end(child_id=case.child_id, team=from_team)
-        _chronicle(
+        chronicle(
             user=user,
             child_id=case.child_id,
             kind="transfer",
@@ -1130,7 +1091,7 @@ def case_closure_decide(*, user: Any, case: Case, approve: bool, reason: str) ->
             _event(case, CaseEvent.Kind.CLOSURE_REFUSED, user, reason.strip())
             summary = f"Closure not approved: {reason.strip()}"
         case.save()
-        _chronicle(user=user, child_id=case.child_id, kind="closure", summary=summary, case=case)
+        chronicle(user=user, child_id=case.child_id, kind="closure", summary=summary, case=case)
         audit_record(
             user=user,
             action="case.close" if approve else "case.closure_refused",
@@ -1175,7 +1136,7 @@ def _reopen(user: Any, case: Case, reason: str) -> Case:
     )
     if not kept.update(ended_on=None):
         involvement_start(child_id=case.child_id, team=case.team, reason="Case reopened")
-    _chronicle(
+    chronicle(
         user=user,
         child_id=case.child_id,
         kind="reopened",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from reachable.accounts.models import Membership
 from reachable.audit.services import audit_record
+from reachable.casework.chronology import CHRONOLOGY_COLUMNS
 from reachable.casework.models import (
     Case,
     ChronologyEntry,
@@ -52,18 +53,6 @@ CASE_FIELDS = [
     "last_contact_at",
     "review_due_on",
     "closure_summary",
-]
-ENTRY_FIELDS = [
-    "child",
-    "occurred_at",
-    "kind",
-    "summary",
-    "is_contact",
-    "visibility",
-    "author",
-    "agency",
-    "case",
-    "recorded_at",
 ]
 
 
@@ -168,7 +157,7 @@ def synth_cases(
                 involvements,
             )
             bulk_insert(RiskJudgement, ["case", "level", "reasons", "judged_at", "by"], judgements)
-            totals["entries"] += bulk_insert(ChronologyEntry, ENTRY_FIELDS, entries)
+            totals["entries"] += bulk_insert(ChronologyEntry, CHRONOLOGY_COLUMNS, entries)
             totals["nrm"] += bulk_insert(
                 NrmReferral,
                 [
@@ -199,7 +188,7 @@ def entry_row(
     since: dt.datetime,
     until: dt.datetime,
 ) -> tuple[Any, ...]:
-    """One synthetic chronology entry between two moments, in ENTRY_FIELDS order."""
+    """One synthetic chronology entry between two moments, in CHRONOLOGY_COLUMNS order."""
     kind = ENTRY_KINDS.pick(rng)
     texts = ENTRY_TEXTS[kind]
     at = since + (until - since) * rng.random()

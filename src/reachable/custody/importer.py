@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from reachable.audit.services import audit_record
+from reachable.casework.chronology import CHRONOLOGY_COLUMNS, agency_of
+from reachable.casework.models import ChronologyEntry
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import Child, ChildIdentifier, Involvement
@@ -486,6 +488,18 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
             DETENTION_COLUMNS,
             detention_rows,
         )
+        agency = agency_of(user, "chronology.add").pk
+        bulk_insert(
+            ChronologyEntry,
+            CHRONOLOGY_COLUMNS,
+            detention_entries(
+                detention_rows,
+                author_id=user.pk,
+                agency_of_suite=lambda _suite: agency,
+                recorded_at=now,
+                note="Imported from the custody system.",
+            ),
+        )
         # Children added by this import have no involvements yet: only look up the others.
         already_known = set(known_ids)
         involved = _involved_in_chunks({c for c, _, _ in involvement_keys if c in already_known})
@@ -515,6 +529,40 @@ def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResu
             },
         )
     return result
+
+
+def detention_entries(
+    detention_rows: list[tuple[Any, ...]],
+    *,
+    author_id: int,
+    agency_of_suite: Any,
+    recorded_at: dt.datetime,
+    note: str,
+) -> Any:
+    """A chronology line for each detention written in bulk (rows in DETENTION_COLUMNS order)."""
+    suites = dict(Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).values_list("pk", "name"))
+    offences = dict(
+        Code.objects.filter(code_list__key="offence-category").values_list("pk", "label")
+    )
+    at = {name: i for i, name in enumerate(DETENTION_COLUMNS)}
+    for row in detention_rows:
+        suite = row[at["suite"]]
+        out = ", out of county" if row[at["out_of_county"]] else ""
+        summary = (
+            f"Detained at {suites[suite]} ({offences[row[at['offence']]].lower()}){out}. {note}"
+        )
+        yield (
+            row[at["child"]],
+            row[at["arrested_at"]],
+            "detention",
+            summary,
+            False,
+            "involved",
+            author_id,
+            agency_of_suite(suite),
+            None,
+            recorded_at,
+        )
 
 
 def _involved_in_chunks(child_ids: set[int]) -> set[tuple[int, int]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
+from reachable.casework.chronology import chronicle
 from reachable.children.models import Child
 from reachable.children.services import involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
@@ -109,6 +110,15 @@ def detention_record(
             arrival_hour=arrival_slot(arrived_at)[1],
         )
         _involve_suite_teams(detention)
+        chronicle(
+            user=user,
+            child_id=child.pk,
+            kind="detention",
+            summary=f"Detained at {suite} ({offence.label.lower()})"
+            + (", out of county" if detention.out_of_county else "")
+            + ".",
+            occurred_at=arrested_at,
+        )
         audit_record(
             user=user,
             action="detention.record",
@@ -187,6 +197,20 @@ def engagement_record(
             first = detention.first_intervention_at
             detention.first_intervention_at = min(first, attempted_at) if first else attempted_at
         detention.save(update_fields=["was_approached", "was_engaged", "first_intervention_at"])
+        chronicle(
+            user=user,
+            child_id=detention.child_id,
+            kind="custody_visit",
+            summary="Seen in custody by the early intervention practitioner: "
+            + ("talked with us." if engaged else f"not this time ({reason_not_engaged}).")
+            + (
+                f' In the child\'s words: "{engagement.childs_words}"'
+                if engagement.childs_words
+                else ""
+            ),
+            occurred_at=attempted_at,
+            is_contact=engaged,
+        )
         audit_record(
             user=user,
             action="engagement.record",
@@ -221,6 +245,14 @@ def concern_share(
             summary=summary.strip(),
             shared_at=timezone.now(),
             shared_by=user,
+        )
+        chronicle(
+            user=user,
+            child_id=detention.child_id,
+            kind="concern_shared",
+            summary=f"Concern shared from custody with {to_team} ({method.label.lower()}): "
+            f"{share.summary}",
+            occurred_at=share.shared_at,
         )
         audit_record(
             user=user,

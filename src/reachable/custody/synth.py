@@ -19,8 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from reachable.audit.services import audit_record
+from reachable.casework.chronology import CHRONOLOGY_COLUMNS
+from reachable.casework.models import ChronologyEntry
 from reachable.children.models import Child, Involvement
 from reachable.core.models import Code, OperatingHours, Place, Team
+from reachable.custody.importer import detention_entries
 from reachable.custody.models import DETENTION_COLUMNS, CommunityOffer, Detention, Engagement
 from reachable.custody.rules import arrival_slot
 from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
@@ -54,6 +57,7 @@ class DetentionSummary:
     engagements: int
     offers: int
     involvements: int
+    entries: int
 
 
 def synth_detentions(
@@ -77,6 +81,7 @@ def synth_detentions(
         {s.pk: (25 if s.pk in served else 75 / max(1, len(suites) - len(served))) for s in suites}
     )
     county_of_suite = {s.pk: (s.area.parent_id or s.area_id) for s in suites}
+    suite_agency = _recording_agencies(suites, county_of_suite)
     teams_of_suite = {
         s.pk: list(Team.objects.filter(places=s).values_list("pk", flat=True)) for s in suites
     }
@@ -123,7 +128,7 @@ def synth_detentions(
 
     first_id = next_id(Detention)
     engagement_id = next_id(Engagement)
-    totals = {"detentions": 0, "engagements": 0, "offers": 0, "involvements": 0}
+    totals = {"detentions": 0, "engagements": 0, "offers": 0, "involvements": 0, "entries": 0}
     involved: set[tuple[int, int]] = set(
         Involvement.objects.filter(
             ended_on__isnull=True, team__places__kind=Place.Kind.CUSTODY_SUITE
@@ -213,6 +218,17 @@ def synth_detentions(
                 ["id", *DETENTION_COLUMNS],
                 detentions,
             )
+            totals["entries"] += bulk_insert(
+                ChronologyEntry,
+                CHRONOLOGY_COLUMNS,
+                detention_entries(
+                    [d[1:] for d in detentions],
+                    author_id=user_id,
+                    agency_of_suite=suite_agency.__getitem__,
+                    recorded_at=timezone.now(),
+                    note="Synthetic.",
+                ),
+            )
             totals["engagements"] += bulk_insert(
                 Engagement,
                 [
@@ -254,3 +270,21 @@ def _la_parents() -> list[tuple[int, int | None]]:
     from reachable.core.models import Area
 
     return list(Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).values_list("pk", "parent_id"))
+
+
+def _recording_agencies(suites: list[Place], county_of_suite: dict[int, int]) -> dict[int, int]:
+    """Whose name a synthetic detention goes into the chronology under: the early intervention team's
+    agency at the suite, else the police force for the suite's county."""
+    from reachable.core.models import Agency
+
+    police: dict[int, int] = {}
+    for agency_id, area_id in Agency.objects.filter(agency_type__code="police").values_list(
+        "pk", "areas"
+    ):
+        police.setdefault(area_id, agency_id)
+    fallback = next(iter(police.values()))
+    out = {}
+    for suite in suites:
+        team_agency = Team.objects.filter(places=suite).values_list("agency_id", flat=True).first()
+        out[suite.pk] = team_agency or police.get(county_of_suite[suite.pk], fallback)
+    return out

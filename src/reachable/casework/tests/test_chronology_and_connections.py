@@ -178,3 +178,66 @@ def test_a_child_cannot_be_linked_twice_or_to_themselves(mo, case, jay) -> None:
         services.peer_link_add(user=mo, child=peer, peer=jay, nature="Cousins")
     with pytest.raises(ValidationError, match="another child"):
         services.peer_link_add(user=mo, child=jay, peer=jay, nature="x")
+
+
+# ---------------------------------------------------------------- custody in the same chronology
+
+
+def test_custody_detention_visit_and_share_appear_in_the_childs_chronology(mo, case, jay) -> None:
+    from reachable.core.models import Code, Place, Team
+    from reachable.custody import services as custody
+
+    priya = person("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", username="priya")
+    arrested = timezone.now() - dt.timedelta(hours=3)
+    detention = custody.detention_record(
+        user=priya,
+        child=jay,
+        suite=Place.objects.get(slug="wymondham-pic"),
+        arrested_at=arrested,
+        arrived_at=arrested + dt.timedelta(minutes=20),
+        offence=Code.objects.get(code_list__key="offence-category", code="pwits-a"),
+    )
+    custody.engagement_record(
+        user=priya,
+        detention=detention,
+        attempted_at=timezone.now() - dt.timedelta(hours=1),
+        engaged=True,
+        childs_words="I want out",
+    )
+    custody.concern_share(
+        user=priya,
+        detention=detention,
+        to_team=Team.objects.get(slug="norfolk-mash"),
+        method=Code.objects.get(code_list__key="share-method", code="phone"),
+        summary="Owes money to older boys",
+    )
+    custody_kinds = ["concern_shared", "custody_visit", "detention"]
+    kinds = list(selectors.chronology(mo, jay, kinds=custody_kinds).values_list("kind", flat=True))
+    assert kinds == custody_kinds  # newest first
+    visit = selectors.chronology(mo, jay).get(kind="custody_visit")
+    assert visit.is_contact
+    assert "I want out" in visit.summary
+    assert visit.agency.slug == "norfolk-yjs"
+
+
+def test_imported_detentions_appear_in_the_chronology(mo, case, jay) -> None:
+    from reachable.custody.importer import KNOWN, detentions_import
+
+    priya = person("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", username="priya")
+    arrested = timezone.localtime() - dt.timedelta(days=2)
+    values = {
+        "custody_reference": "NC/1",
+        "suite": "wymondham-pic",
+        "arrested_at": arrested.strftime("%Y-%m-%d %H:%M"),
+        "arrived_at": (arrested + dt.timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M"),
+        "offence": "weapon",
+        "given_name": jay.given_name,
+        "family_name": jay.family_name,
+        "date_of_birth": jay.date_of_birth.isoformat(),
+        "sex": "M",
+    }
+    text = ",".join(KNOWN) + "\n" + ",".join(values.get(c, "") for c in KNOWN) + "\n"
+    result = detentions_import(user=priya, text=text)
+    assert result.ok, result.errors
+    entry = selectors.chronology(mo, jay).get(kind="detention")
+    assert "Imported from the custody system" in entry.summary

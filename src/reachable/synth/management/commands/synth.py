@@ -57,7 +57,8 @@ class Command(BaseCommand):
             d = synth_detentions(seed=seed, count=detentions, user_id=system_user().pk)
             self.stdout.write(
                 f"synth seed={seed}: {d.detentions} detentions, {d.engagements} engagements, "
-                f"{d.offers} community offers, {d.involvements} custody involvements in "
+                f"{d.offers} community offers, {d.involvements} custody involvements, "
+                f"{d.entries} chronology entries in "
                 f"{time.perf_counter() - started:.1f} s (peak memory {_peak_mb():.0f} MB)"
             )
         if options["cases"]:
