@@ -252,7 +252,10 @@ class ChronologyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, k.replace("_", " ").capitalize()) for k in kinds]  # type: ignore[attr-defined]
+        labels = ChronologyEntry.KIND_LABELS
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (k, labels.get(k, k.replace("_", " ").capitalize())) for k in kinds
+        ]
 
 
 class PeerLinkForm(forms.Form):

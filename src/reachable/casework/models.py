@@ -432,9 +432,40 @@ class ChronologyEntry(models.Model):
     )
     recorded_at = models.DateTimeField()
 
+    # What each kind is called on the page; kinds not listed show as written.
+    KIND_LABELS = {
+        "detention": "Detained in custody",
+        "custody_visit": "Seen in custody",
+        "concern_shared": "Concern shared from custody",
+        "referral": "Referral",
+        "triage": "Triage",
+        "screening": "Screening",
+        "risk": "Risk judgement",
+        "safety_plan": "Safety plan",
+        "intervention": "Intervention",
+        "nrm": "National Referral Mechanism",
+        "missing": "Missing episode",
+        "panel": "MACE panel",
+        "transfer": "Transfer",
+        "closure": "Closure",
+        "reopened": "Case reopened",
+        "contact": "Contact with the child",
+        "contact-family": "Contact with the family",
+        "information": "Information from a partner",
+        "education": "Education",
+        "health": "Health",
+        "police": "Police",
+        "housing": "Housing",
+        "note": "Case note",
+    }
+
     class Meta:
         verbose_name_plural = "chronology entries"
         indexes = [models.Index(fields=["child", "-occurred_at", "-id"])]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_at:%d %b %Y}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())

@@ -23,6 +23,7 @@ from reachable.audit.services import audit_record
 from reachable.casework.chronology import CHRONOLOGY_COLUMNS
 from reachable.casework.models import (
     Case,
+    CaseEvent,
     ChronologyEntry,
     NrmReferral,
     ReferralRoute,
@@ -120,6 +121,7 @@ def synth_cases(
         source = cases()
         while batch := list(islice(source, chunk)):
             case_rows, involvements, judgements, entries, nrms = [], [], [], [], []
+            events = []
             for case_id, child_id, team, worker, opened, contact, review in batch:
                 level = risk.pick(rng)
                 case_rows.append(
@@ -129,6 +131,7 @@ def synth_cases(
                     (child_id, team, worker, opened.date(), None, "Exploitation case open")
                 )
                 judgements.append((case_id, level, "Synthetic judgement", opened, user_id))
+                events.append((case_id, "opened", opened, user_id, "Synthetic referral accepted"))
                 for _ in range(entries_per_case):
                     entries.append(
                         entry_row(rng, child_id, case_id, agency_of[team], user_id, opened, now)
@@ -157,6 +160,7 @@ def synth_cases(
                 involvements,
             )
             bulk_insert(RiskJudgement, ["case", "level", "reasons", "judged_at", "by"], judgements)
+            bulk_insert(CaseEvent, ["case", "kind", "at", "by", "reason"], events)
             totals["entries"] += bulk_insert(ChronologyEntry, CHRONOLOGY_COLUMNS, entries)
             totals["nrm"] += bulk_insert(
                 NrmReferral,
@@ -172,7 +176,7 @@ def synth_cases(
                 ],
                 nrms,
             )
-        reset_sequences(Case, Involvement, RiskJudgement, ChronologyEntry, NrmReferral)
+        reset_sequences(Case, CaseEvent, Involvement, RiskJudgement, ChronologyEntry, NrmReferral)
         audit_record(user=None, action="synth.casework", detail={"seed": seed, **totals})
     return CaseworkSummary(
         cases=totals["cases"], entries=totals["entries"], nrm_referrals=totals["nrm"]
