@@ -409,52 +409,42 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("casework:case", pk=action.case_id)
 
 
-@require_capability("casework.work")
-def intervention_update(request: HttpRequest, pk: int) -> HttpResponse:
-    i: Intervention = selectors.case_parts_get_for_user(request.user, Intervention, pk)
-    form = InterventionUpdateForm(
-        posted(request),
-        initial={
-            "sessions_attended": i.sessions_attended,
-            "ended_on": i.ended_on,
-            "outcome": i.outcome,
-        },
-    )
-    return _case_form(
-        request,
-        i.case,
-        form,
-        lambda d: services.intervention_update(user=request.user, intervention=i, **d),
-        f"Update: {i.kind.label}",
-    )
+def _part_update(
+    model: Any, form_class: Any, title: Callable[[Any], str], save: Callable[..., Any]
+) -> Any:
+    """A page that updates one record of a case (an intervention, NRM referral, missing episode):
+    the form starts from the record's current values, and one service saves it."""
+
+    @require_capability("casework.work")
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        part = selectors.case_parts_get_for_user(request.user, model, pk)
+        start = {f: getattr(part, f) for f in form_class.base_fields}
+        form = form_class(posted(request), initial=start)
+        return _case_form(
+            request, part.case, form, lambda d: save(request.user, part, d), title(part)
+        )
+
+    return view
 
 
-@require_capability("casework.work")
-def nrm_update(request: HttpRequest, pk: int) -> HttpResponse:
-    n: NrmReferral = selectors.case_parts_get_for_user(request.user, NrmReferral, pk)
-    fields = list(NrmForm.base_fields)
-    form = NrmForm(posted(request), initial={f: getattr(n, f) for f in fields})
-    return _case_form(
-        request,
-        n.case,
-        form,
-        lambda d: services.nrm_record(user=request.user, case=n.case, nrm=n, **d),
-        "Update the NRM referral",
-    )
-
-
-@require_capability("casework.work")
-def missing_update(request: HttpRequest, pk: int) -> HttpResponse:
-    m: MissingEpisode = selectors.case_parts_get_for_user(request.user, MissingEpisode, pk)
-    fields = list(MissingForm.base_fields)
-    form = MissingForm(posted(request), initial={f: getattr(m, f) for f in fields})
-    return _case_form(
-        request,
-        m.case,
-        form,
-        lambda d: services.missing_record(user=request.user, case=m.case, episode=m, **d),
-        "Update the missing episode",
-    )
+intervention_update = _part_update(
+    Intervention,
+    InterventionUpdateForm,
+    lambda i: f"Update: {i.kind.label}",
+    lambda user, i, d: services.intervention_update(user=user, intervention=i, **d),
+)
+nrm_update = _part_update(
+    NrmReferral,
+    NrmForm,
+    lambda _n: "Update the NRM referral",
+    lambda user, n, d: services.nrm_record(user=user, case=n.case, nrm=n, **d),
+)
+missing_update = _part_update(
+    MissingEpisode,
+    MissingForm,
+    lambda _m: "Update the missing episode",
+    lambda user, m, d: services.missing_record(user=user, case=m.case, episode=m, **d),
+)
 
 
 @require_capability("casework.manage")
