@@ -538,31 +538,37 @@ def detention_entries(
     agency_of_suite: Any,
     recorded_at: dt.datetime,
     note: str,
-) -> Any:
-    """A chronology line for each detention written in bulk (rows in DETENTION_COLUMNS order)."""
+) -> list[tuple[Any, ...]]:
+    """A chronology line for each detention written in bulk (rows in DETENTION_COLUMNS order).
+
+    A list, not a generator: the lookups must run before a bulk COPY takes the connection."""
     suites = dict(Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).values_list("pk", "name"))
     offences = dict(
         Code.objects.filter(code_list__key="offence-category").values_list("pk", "label")
     )
     at = {name: i for i, name in enumerate(DETENTION_COLUMNS)}
+    entries = []
     for row in detention_rows:
         suite = row[at["suite"]]
         out = ", out of county" if row[at["out_of_county"]] else ""
         summary = (
             f"Detained at {suites[suite]} ({offences[row[at['offence']]].lower()}){out}. {note}"
         )
-        yield (
-            row[at["child"]],
-            row[at["arrested_at"]],
-            "detention",
-            summary,
-            False,
-            "involved",
-            author_id,
-            agency_of_suite(suite),
-            None,
-            recorded_at,
+        entries.append(
+            (
+                row[at["child"]],
+                row[at["arrested_at"]],
+                "detention",
+                summary,
+                False,
+                "involved",
+                author_id,
+                agency_of_suite(suite),
+                None,
+                recorded_at,
+            )
         )
+    return entries
 
 
 def _involved_in_chunks(child_ids: set[int]) -> set[tuple[int, int]]:

@@ -43,6 +43,8 @@ def bulk_insert(
     *,
     chunk: int = 10000,
 ) -> int:
+    """Insert the rows; returns how many. ``rows`` may be a generator, but producing a row must not
+    query the database: on PostgreSQL the connection is busy with the COPY while rows are read."""
     table = connection.ops.quote_name(model._meta.db_table)
     columns = [str(model._meta.get_field(f).column) for f in fields]  # type: ignore[union-attr]
     column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
