@@ -196,9 +196,17 @@ class ActionForm(forms.Form):
         label="Who will do it", queryset=User.objects.none(), empty_label=None
     )
     due_on = GovukDateField(label="By", error_messages={"required": "Enter the due date."})
+    panel_item = forms.ModelChoiceField(
+        label="Agreed at a MACE panel (optional)",
+        queryset=PanelItem.objects.none(),
+        required=False,
+        empty_label="Not at a panel",
+    )
 
-    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: Any, panel_items: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["panel_item"].queryset = panel_items  # type: ignore[attr-defined]
+        self.fields["panel_item"].label_from_instance = lambda i: str(i.panel)  # type: ignore[attr-defined]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         self.fields["owner"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 

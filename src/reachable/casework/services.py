@@ -936,6 +936,8 @@ def action_add(
     _blank(description, "description", "Say what will be done.", errors)
     if due_on < timezone.localdate():
         errors["due_on"] = ["The due date must be today or later."]
+    if panel_item is not None and panel_item.case_id != case.pk:
+        errors["panel_item"] = ["Choose a panel where this case was discussed."]
     memberships = owner.active_memberships
     if not memberships:
         errors["owner"] = ["Choose someone with a role in a partner agency."]

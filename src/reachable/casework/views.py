@@ -390,7 +390,15 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     owners = (
         User.objects.filter(memberships__active=True).distinct().order_by("last_name", "first_name")
     )
-    form = ActionForm(posted(request), owners=owners, initial={"owner": request.user})
+    panel_items = (
+        PanelItem.objects.filter(case=c).select_related("panel__team").order_by("-panel__held_on")
+    )
+    form = ActionForm(
+        posted(request),
+        owners=owners,
+        panel_items=panel_items,
+        initial={"owner": request.user, "panel_item": panel_items.first()},
+    )
     return _case_form(
         request,
         c,

@@ -298,3 +298,44 @@ def test_an_action_due_in_the_past_is_refused(mo, case) -> None:
             user=mo, case=case, description="x", owner=mo, due_on=TODAY() - dt.timedelta(days=1)
         )
     assert "due_on" in error.value.message_dict
+
+
+def test_an_action_agreed_at_panel_shows_on_the_panel(mo, grace, case, mace) -> None:
+    from django.urls import reverse
+
+    from reachable.testing import page, signed_in_client
+
+    panel = services.panel_hold(user=grace, team=mace, held_on=TODAY(), agencies=[])
+    item = services.panel_item_add(user=grace, panel=panel, case=case, kind="new")
+    services.action_add(
+        user=mo,
+        case=case,
+        description="Speak to the school",
+        owner=mo,
+        due_on=TODAY(),
+        panel_item=item,
+    )
+    body = page(signed_in_client(grace).get(reverse("casework:panel", args=[panel.pk])))
+    assert "Speak to the school" in body
+    other = services.panel_hold(user=grace, team=mace, held_on=TODAY(), agencies=[])
+    another_case_item = services.panel_item_add(
+        user=grace, panel=other, case=_another_case(grace, mace), kind="new"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.action_add(
+            user=mo,
+            case=case,
+            description="x",
+            owner=mo,
+            due_on=TODAY(),
+            panel_item=another_case_item,
+        )
+    assert "panel_item" in error.value.message_dict
+
+
+def _another_case(grace, mace):
+    from reachable.testing import involve, make_child
+
+    child = make_child()
+    involve(child, mace)
+    return Case.objects.create(child=child, team=mace, opened_at=timezone.now())
