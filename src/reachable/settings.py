@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "reachable.core",
     "reachable.accounts",
     "reachable.audit",
@@ -81,6 +83,21 @@ REACHABLE_PARTNERSHIP_SECTIONS = [
     "reachable.custody.services.share_routes_load",
     "reachable.casework.services.referral_routes_load",
 ]
+
+# Background jobs (imports). Production stores them in the database for `reachable db_worker` to run;
+# the demo and the tests run each job at once, inside the request that queued it.
+BACKGROUND_JOBS = envchoice(
+    "REACHABLE_BACKGROUND_JOBS",
+    "database" if MODE == "production" else "immediate",
+    ("database", "immediate"),
+)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if BACKGROUND_JOBS == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
 
 # After a case closes, its team keeps sight of the child's record this long, so it can reopen it.
 REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,9 +188,14 @@ def _read(text: str) -> tuple[list[str], Iterable[list[str]]]:
     return [h.strip().lower() for h in header], reader
 
 
-def parse(text: str) -> tuple[list[_Row], list[RowError]]:
+Progress = Callable[[int], None]
+MAX_PROBLEMS_KEPT = 5000  # listed problems per import; a file with more needs fixing at source
+PROGRESS_EVERY = 5000
+
+
+def parse(text: str, progress: Progress | None = None) -> tuple[list[_Row], list[RowError]]:
     try:
-        return _parse(text)
+        return _parse(text, progress)
     except csv.Error as exc:
         return [], [
             RowError(
@@ -199,7 +204,7 @@ def parse(text: str) -> tuple[list[_Row], list[RowError]]:
         ]
 
 
-def _parse(text: str) -> tuple[list[_Row], list[RowError]]:
+def _parse(text: str, progress: Progress | None) -> tuple[list[_Row], list[RowError]]:
     header, reader = _read(text.lstrip("\ufeff"))
     errors: list[RowError] = []
     if not header or header == [""]:
@@ -230,6 +235,8 @@ def _parse(text: str) -> tuple[list[_Row], list[RowError]]:
     rows: list[_Row] = []
     seen: dict[tuple[str, str, dt.datetime], int] = {}
     for number, cells in enumerate(reader, start=2):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number - 1)
         width = len(cells)
         v = {name: (cells[i].strip() if i < width else "") for name, i in columns}
         if not any(v.values()):
@@ -380,9 +387,14 @@ def _resolve_children(rows: list[_Row]) -> None:
             )
 
 
-def detentions_import(*, user: Any, text: str, filename: str = "") -> ImportResult:
-    """Validate every row, then write them all in one transaction, or write nothing."""
-    rows, errors = parse(text)
+def detentions_import(
+    *, user: Any, text: str, filename: str = "", progress: Progress | None = None
+) -> ImportResult:
+    """Validate every row, then write them all in one transaction, or write nothing.
+
+    ``progress`` hears how many rows have been checked, every few thousand rows, before anything is
+    written (so a caller can record it outside the import's transaction)."""
+    rows, errors = parse(text, progress)
     result = ImportResult(rows=len(rows) + len({e.row for e in errors if e.row > 1}), errors=errors)
     if errors:
         return result

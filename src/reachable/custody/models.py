@@ -274,3 +274,39 @@ class PilotTarget(models.Model):
 
     def __str__(self) -> str:
         return f"Targets for {self.year}"
+
+
+class DetentionImport(models.Model):
+    """A custody CSV queued for import, its progress, and what came of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking the rows"
+        DONE = "done", "Imported"
+        REJECTED = "rejected", "Not imported: the file has problems"
+        FAILED = "failed", "Not imported: something went wrong on our side"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    text = models.TextField(help_text="The file as uploaded; cleared once the import has run.")
+    rows_in_file = models.PositiveIntegerField()
+    rows_checked = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    already_imported = models.PositiveIntegerField(default=0)
+    new_children = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["uploaded_by", "-queued_at"])]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

@@ -97,3 +97,20 @@ def handover_of(detention: Detention) -> Any:
     from reachable.casework.models import Referral
 
     return Referral.objects.filter(detention=detention).select_related("to_team").first()
+
+
+def import_get_for_user(user: Any, pk: int) -> Any:
+    """An import the user queued (its problems quote children's details, so only theirs)."""
+    from reachable.custody.models import DetentionImport
+
+    job = DetentionImport.objects.filter(pk=pk, uploaded_by=user).first()
+    if job is None:
+        audit_record(user=user, action="detention_import.view.denied", detail={"id": pk})
+        raise Http404("No import found")
+    return job
+
+
+def imports_of(user: Any) -> Any:
+    from reachable.custody.models import DetentionImport
+
+    return DetentionImport.objects.filter(uploaded_by=user).defer("text").order_by("-queued_at")

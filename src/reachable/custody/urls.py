@@ -17,7 +17,8 @@ urlpatterns = [
     path("feedback/new/", views.feedback_new, name="feedback_new"),
     path("import/", views.import_detentions, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),
-    path("import/problems.csv", views.import_report, name="import_report"),
+    path("import/<int:pk>/", views.import_status, name="import_status"),
+    path("import/<int:pk>/problems.csv", views.import_report, name="import_report"),
     path("dashboard/", views.pilot_dashboard, name="dashboard"),
     path("dashboard/<str:figure>.<str:fmt>", views.pilot_export, name="dashboard_export"),
 ]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from reachable.accounts.decorators import require_capability
 from reachable.children.selectors import child_possible_duplicates
 from reachable.core.models import Place
-from reachable.custody import dashboard, importer, selectors, services
+from reachable.custody import dashboard, importer, selectors, services, tasks
 from reachable.custody.forms import (
     DetentionForm,
     EngagementForm,
@@ -222,7 +222,6 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
 @require_capability("custody.import")
 def import_detentions(request: HttpRequest) -> HttpResponse:
     form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
-    result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -233,23 +232,16 @@ def import_detentions(request: HttpRequest) -> HttpResponse:
                 "The file is not UTF-8 text. Save it from the custody system or Excel as 'CSV UTF-8'.",
             )
         else:
-            result = importer.detentions_import(user=request.user, text=text, filename=upload.name)
-            if result.ok:
-                messages.success(
-                    request,
-                    f"Imported {result.created} detentions ({result.already_imported} were already here, "
-                    f"{result.new_children} new children's records).",
-                )
-                return redirect("custody:import")
-            request.session["import_errors"] = [e.__dict__ for e in result.errors[:5000]]
+            job = tasks.import_queue(user=request.user, text=text, filename=upload.name)
+            return redirect("custody:import_status", pk=job.pk)
     return render(
         request,
         "custody/import.html",
         {
             "form": form,
-            "result": result,
             "columns": importer.COLUMNS,
             "suites": Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).order_by("name"),
+            "recent": selectors.imports_of(request.user)[:10],
         },
     )
 
@@ -262,14 +254,21 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @require_capability("custody.import")
-def import_report(request: HttpRequest) -> HttpResponse:
-    errors = request.session.get("import_errors")
-    if not errors:
-        raise Http404("No import report")
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(
+        request,
+        "custody/import_status.html",
+        {"job": selectors.import_get_for_user(request.user, pk)},
+    )
+
+
+@require_capability("custody.import")
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_get_for_user(request.user, pk)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "column", "value", "problem"])
-    writer.writerows([e["row"], e["column"], e["value"], e["message"]] for e in errors)
+    writer.writerows([e["row"], e["column"], e["value"], e["message"]] for e in job.problems)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="import-problems.csv"'
     return response

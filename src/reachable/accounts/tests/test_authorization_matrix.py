@@ -69,6 +69,7 @@ class Endpoint:
     case_part: str = ""
     on_referral: bool = False
     on_panel: bool = False
+    on_import: bool = False
     ok_status: int = 200
 
 
@@ -99,7 +100,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "custody:feedback_new": Endpoint(frozenset({CUSTODY})),
     "custody:import": Endpoint(frozenset({CUSTODY, MANAGER})),
     "custody:import_template": Endpoint(frozenset({CUSTODY, MANAGER})),
-    "custody:import_report": Endpoint(frozenset({CUSTODY, MANAGER}), ok_status=404),
+    "custody:import_status": Endpoint(frozenset({CUSTODY, MANAGER}), on_import=True),
+    "custody:import_report": Endpoint(frozenset({CUSTODY, MANAGER}), on_import=True),
     "custody:dashboard": Endpoint(frozenset({PROGRAMME, MANAGER})),
     "custody:dashboard_export": Endpoint(
         frozenset({PROGRAMME, MANAGER}), kwargs={"figure": "summary", "fmt": "csv"}
@@ -261,6 +263,7 @@ PLAIN = [
         or e.case_part
         or e.on_referral
         or e.on_panel
+        or e.on_import
     )
 ]
 ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child or e.on_detention or e.on_offer]
@@ -532,7 +535,43 @@ def test_panel_endpoint_by_team(role: str, name: str, endpoint: Endpoint) -> Non
             assert response.status_code == 404, f"{role} must not see another team's panel"
 
 
-ALL_ENDPOINTS = [*PLAIN, *ON_CHILD, *ON_CONCERN, *ON_CASE, *ON_REFERRAL, *ON_PANEL]
+ON_IMPORT = [(n, e) for n, e in ENDPOINTS.items() if e.on_import]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), ON_IMPORT, ids=[n for n, _ in ON_IMPORT])
+def test_import_endpoint_only_for_the_uploader(role: str, name: str, endpoint: Endpoint) -> None:
+    """An import's problems quote children's details: only the person who uploaded it sees them."""
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    colleague = person(CUSTODY, "norfolk-yjs", "norfolk-custody-ei", username="uploader-2")
+    for uploader, should_see in ((actor, True), (colleague, False)):
+        job = _import_by(uploader)
+        response = _get(client, name, _path(name, endpoint, job))
+        if role not in endpoint.roles:
+            assert response.status_code == 403
+        elif should_see:
+            assert response.status_code == 200, f"{role} should see their own import"
+        else:
+            assert response.status_code == 404, f"{role} must not see a colleague's import"
+
+
+def _import_by(user: Any) -> Any:
+    from reachable.custody.models import DetentionImport
+
+    return DetentionImport.objects.create(
+        uploaded_by=user,
+        filename="custody.csv",
+        text="",
+        rows_in_file=0,
+        status="rejected",
+        finished_at=timezone.now(),
+        problems=[{"row": 2, "column": "suite", "value": "x", "message": "Unknown"}],
+    )
+
+
+ALL_ENDPOINTS = [*PLAIN, *ON_CHILD, *ON_CONCERN, *ON_CASE, *ON_REFERRAL, *ON_PANEL, *ON_IMPORT]
 
 
 @pytest.mark.django_db
@@ -550,6 +589,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: End
         target = _case_part(case, endpoint.case_part) if endpoint.case_part else case
     elif endpoint.on_referral:
         target = _referral(_actor(PARTNER), Team.objects.get(slug="norfolk-mace"))
+    elif endpoint.on_import:
+        target = _import_by(_actor(CUSTODY))
     elif endpoint.on_panel:
         from reachable.casework.models import Panel
 

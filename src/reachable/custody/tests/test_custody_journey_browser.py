@@ -94,3 +94,21 @@ def test_a_detention_a_visit_and_a_shared_concern(browser_page: Page) -> None:
     page.goto("/custody/dashboard/")
     assert page.locator("h1").inner_text().startswith("Pilot dashboard")
     assert_accessible(page)
+
+
+def test_an_upload_shows_its_outcome_page(browser_page: Page, tmp_path) -> None:
+    from reachable.custody.importer import template_csv
+
+    partnership_load()
+    person("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", username="priya.custody")
+    page = browser_page
+    _sign_in(page, "priya.custody")
+    page.goto("/custody/import/")
+    assert_accessible(page)
+    bad = tmp_path / "custody.csv"
+    bad.write_text(template_csv() + "X1,nowhere,2026-01-01 10:00,2026-01-01 10:30,,pwits-a\n")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button:has-text('Check and import')")
+    page.wait_for_selector("h1:has-text('Not imported')")
+    assert page.locator("text=Download the problems").is_visible()
+    assert_accessible(page)

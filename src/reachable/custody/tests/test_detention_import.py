@@ -155,3 +155,90 @@ def test_times_either_side_of_the_clocks_going_back_are_in_order(priya) -> None:
     # 00:50 BST, then arrival 40 minutes later at 01:30 (first, BST, occurrence of the repeated hour).
     result = detentions_import(user=priya, text=_file(_row("H1", arrested="2026-10-25 00:50")))
     assert result.ok, result.errors
+
+
+# ---------------------------------------------------------------- the upload page and its background job
+
+
+def _upload(client, text: str, name: str = "custody.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    return client.post(
+        reverse("custody:import"), {"file": SimpleUploadedFile(name, text.encode("utf-8"))}
+    )
+
+
+def test_an_upload_is_queued_and_its_page_shows_the_outcome(priya) -> None:
+    from reachable.custody.models import DetentionImport
+    from reachable.testing import page, signed_in_client
+
+    client = signed_in_client(priya)
+    response = _upload(client, _file(_row("U1")))
+    job = DetentionImport.objects.get()
+    assert response["Location"] == f"/custody/import/{job.pk}/"
+    # The test settings run jobs at once; production queues them for `reachable db_worker`.
+    assert job.status == DetentionImport.Status.DONE
+    assert job.created == 1
+    assert job.text == ""  # the file is not kept once imported
+    body = page(client.get(response["Location"]))
+    assert "1 detention added" in body
+    assert 'http-equiv="refresh"' not in body
+
+
+def test_a_rejected_upload_lists_its_problems_and_offers_them_as_csv(priya) -> None:
+    from django.urls import reverse
+
+    from reachable.custody.models import DetentionImport
+    from reachable.testing import page, signed_in_client
+
+    client = signed_in_client(priya)
+    _upload(client, _file(_row("U2", suite="nowhere")))
+    job = DetentionImport.objects.get()
+    assert job.status == DetentionImport.Status.REJECTED
+    assert not Detention.objects.exists()
+    body = page(client.get(reverse("custody:import_status", args=[job.pk])))
+    assert "Nothing was imported: 1 problem to fix" in body
+    report = client.get(reverse("custody:import_report", args=[job.pk])).content.decode()
+    assert "nowhere" in report
+
+
+def test_progress_is_reported_while_rows_are_checked(priya) -> None:
+    from reachable.custody.importer import PROGRESS_EVERY, detentions_import
+
+    seen: list[int] = []
+    rows = [_row(f"R{i}", police_id="") for i in range(PROGRESS_EVERY + 10)]
+    detentions_import(user=priya, text=_file(*rows), progress=seen.append)
+    assert seen == [PROGRESS_EVERY - 1]
+
+
+def test_a_page_still_waiting_refreshes_itself(priya) -> None:
+    from django.urls import reverse
+
+    from reachable.custody.models import DetentionImport
+    from reachable.testing import page, signed_in_client
+
+    job = DetentionImport.objects.create(
+        uploaded_by=priya, filename="x.csv", text="a", rows_in_file=10
+    )
+    body = page(signed_in_client(priya).get(reverse("custody:import_status", args=[job.pk])))
+    assert 'http-equiv="refresh"' in body
+    assert "Checked 0 of about 10 rows" in body
+
+
+def test_in_production_the_import_waits_for_the_database_worker(priya, settings) -> None:
+    """The production set-up: the job is stored, and `reachable db_worker` runs it."""
+    from django.core.management import call_command
+
+    from reachable.custody.models import DetentionImport
+    from reachable.custody.tasks import import_queue
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = import_queue(user=priya, text=_file(_row("W1")), filename="night.csv")
+    job.refresh_from_db()
+    assert job.status == DetentionImport.Status.QUEUED
+    assert not Detention.objects.exists()
+    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+    job.refresh_from_db()
+    assert job.status == DetentionImport.Status.DONE
+    assert Detention.objects.count() == 1

@@ -1,0 +1,69 @@
+"""Background jobs for custody: a queued CSV import runs here, reporting its progress as it goes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_tasks import task
+
+from reachable.accounts.permissions import can
+from reachable.audit.services import audit_record
+from reachable.custody.importer import MAX_PROBLEMS_KEPT, detentions_import
+from reachable.custody.models import DetentionImport
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def run_detention_import(import_id: int) -> str:
+    job = DetentionImport.objects.select_related("uploaded_by").get(pk=import_id)
+    if job.finished:
+        return job.status  # a re-delivered job changes nothing
+    jobs = DetentionImport.objects.filter(pk=import_id)
+    jobs.update(status=DetentionImport.Status.CHECKING)
+
+    def checked(rows: int) -> None:
+        # Autocommitted before the import's own transaction begins, so the page sees it at once.
+        jobs.update(rows_checked=rows)
+
+    try:
+        result = detentions_import(
+            user=job.uploaded_by,
+            text=job.text,
+            filename=job.filename,
+            progress=checked,
+        )
+    except Exception:
+        log.exception("Detention import %s failed", import_id)
+        jobs.update(status=DetentionImport.Status.FAILED, finished_at=timezone.now(), text="")
+        raise
+    jobs.update(
+        status=DetentionImport.Status.DONE if result.ok else DetentionImport.Status.REJECTED,
+        rows_checked=job.rows_in_file,
+        finished_at=timezone.now(),
+        created=result.created,
+        already_imported=result.already_imported,
+        new_children=result.new_children,
+        problems=[e.__dict__ for e in result.errors[:MAX_PROBLEMS_KEPT]],
+        # The rows now live in the detentions (or were refused); the raw file is not kept.
+        text="",
+    )
+    return str(jobs.values_list("status", flat=True).get())
+
+
+def import_queue(*, user: Any, text: str, filename: str) -> DetentionImport:
+    """Keep the uploaded file and queue its import; the page then follows the job's progress."""
+    if not can(user, "custody.import"):
+        raise ValidationError("Your role cannot import detentions.")
+    job = DetentionImport.objects.create(
+        uploaded_by=user,
+        filename=filename[:200],
+        text=text,
+        rows_in_file=max(0, len(text.strip().splitlines()) - 1),
+    )
+    audit_record(user=user, action="detention.import.queue", obj=job, detail={"file": filename})
+    run_detention_import.enqueue(job.pk)
+    return job
