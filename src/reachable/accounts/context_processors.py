@@ -21,6 +21,7 @@ NAVIGATION = [
     ("Your referrals", "casework:my_referrals", "casework.refer"),
     ("Referrals", "casework:triage_list", "casework.view"),
     ("MACE panels", "casework:panels", "casework.view"),
+    ("NRM figures", "casework:nrm_figures", "casework.figures"),
     ("Audit log", "audit:search", "audit.search"),
     ("Reference data and users", "admin:index", "reference.edit"),
     ("API", "api:docs", None),

@@ -96,3 +96,13 @@ def test_no_suppressed_cell_can_be_recovered_from_the_total(counts: list[int]) -
     if total != SUPPRESSED:
         assert total == sum(counts)
         assert len(hidden) != 1
+
+
+@pytest.mark.django_db
+def test_nrm_figures_are_in_the_navigation_only_for_managers_and_the_programme(grace, sam) -> None:
+    from reachable.testing import person
+
+    lead = person("programme_lead", "partnership-team", username="ruth.lead")
+    for user, shown in ((grace, True), (lead, True), (sam, False)):
+        body = page(signed_in_client(user).get(reverse("core:home")))
+        assert ("NRM figures" in body) is shown
