@@ -97,7 +97,13 @@ def child_scope(user: Any) -> Q:
 
 def team_ids_for(user: Any, capability: str) -> list[int]:
     """Teams in which the user holds a role with this capability (e.g. where new children go)."""
-    return [m.team_id for m in _memberships_with(user, CAPABILITIES[capability]) if m.team_id]
+    return team_ids_for_roles(user, CAPABILITIES[capability])
+
+
+def agency_for(user: Any, capability: str) -> Any:
+    """The agency in which the user holds a role with this capability (None if there is none)."""
+    found = _memberships_with(user, CAPABILITIES[capability])
+    return found[0].agency if found else None
 
 
 def agency_ids_for(user: Any) -> list[int]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from reachable.accounts.permissions import CAPABILITIES
+from reachable.accounts.permissions import agency_for
 from reachable.casework.models import Case, ChronologyEntry
 from reachable.core.models import Agency
 
@@ -30,14 +30,11 @@ CHRONOLOGY_COLUMNS = [
 
 
 def agency_of(user: Any, capability: str) -> Agency:
-    for m in user.active_memberships:
-        if can_role(m.role, capability):
-            return m.agency
-    raise ValidationError("You need a role in an agency to do this.")
-
-
-def can_role(role: str, capability: str) -> bool:
-    return role in CAPABILITIES[capability]
+    """The agency a user acts for when doing this; refused if they hold no such role."""
+    agency = agency_for(user, capability)
+    if agency is None:
+        raise ValidationError("You need a role in an agency to do this.")
+    return agency
 
 
 def chronicle(

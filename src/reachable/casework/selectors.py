@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -226,19 +227,28 @@ def peer_group(user: Any, child: Child) -> PeerGroup:
         nature[other] = link.nature
     visible = children_visible(user)
     visible_peers = list(visible.filter(pk__in=list(nature)).order_by("family_name"))
-    places = []
-    for place_link in (
+    # Two queries for all places, not two per place: the other children's links, then which of
+    # those children the user may see.
+    links = list(
         PlaceLink.objects.filter(child=child).select_related("place").order_by("-recorded_at")
-    ):
-        same = PlaceLink.objects.exclude(child=child)
-        same = (
-            same.filter(place=place_link.place)
-            if place_link.place_id
-            else same.filter(location__iexact=place_link.location)
-        )
-        ids = set(same.values_list("child_id", flat=True))
-        seen = list(visible.filter(pk__in=ids).order_by("family_name"))
-        places.append((place_link, seen, len(ids) - len(seen)))
+    )
+    place_ids = {pl.place_id for pl in links if pl.place_id}
+    locations = {pl.location.lower() for pl in links if not pl.place_id}
+    others = (
+        PlaceLink.objects.exclude(child=child)
+        .annotate(low=Lower("location"))
+        .filter(Q(place_id__in=place_ids) | Q(place__isnull=True, low__in=locations))
+    )
+    at_place: dict[Any, set[int]] = {}
+    for place_id, low, child_id in others.values_list("place_id", "low", "child_id"):
+        at_place.setdefault(place_id or low, set()).add(child_id)
+    everyone = set().union(*at_place.values()) if at_place else set()
+    seen_children = {c.pk: c for c in visible.filter(pk__in=everyone).order_by("family_name")}
+    places = []
+    for pl in links:
+        ids = at_place.get(pl.place_id or pl.location.lower(), set())
+        seen = [c for pk, c in seen_children.items() if pk in ids]
+        places.append((pl, seen, len(ids) - len(seen)))
     return PeerGroup(
         visible=[(c, nature[c.pk]) for c in visible_peers],
         hidden=len(nature) - len(visible_peers),

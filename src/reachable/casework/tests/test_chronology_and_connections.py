@@ -241,3 +241,22 @@ def test_imported_detentions_appear_in_the_chronology(mo, case, jay) -> None:
     assert result.ok, result.errors
     entry = selectors.chronology(mo, jay).get(kind="detention")
     assert "Imported from the custody system" in entry.summary
+
+
+def test_the_peers_page_reads_a_fixed_number_of_queries(mo, case, jay) -> None:
+    client = signed_in_client(mo)
+    url = reverse("casework:peers", args=[jay.pk])
+
+    def add_places(n: int, tag: str) -> None:
+        for i in range(n):
+            other = make_child()
+            services.place_link_add(user=mo, child=jay, location=f"{tag} {i}", nature="x")
+            services.place_link_add(user=mo, child=other, location=f"{tag} {i}", nature="y")
+
+    add_places(2, "park")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_places(10, "station")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
