@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 REACHABLE_PARTNERSHIP_SECTIONS = [
     "reachable.custody.services.share_routes_load",
     "reachable.casework.services.referral_routes_load",
+    "reachable.sharing.services.agreements_load",
+    "reachable.sharing.services.retention_rules_load",
 ]
 
 # Background jobs (imports). Production stores them in the database for `reachable db_worker` to run;
@@ -103,6 +105,9 @@ TASKS = {
 REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(
     "REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS", 90, minimum=0
 )
+
+# Break-glass access to a record outside a user's scope lasts this long, then closes by itself.
+REACHABLE_BREAK_GLASS_MINUTES = envint("REACHABLE_BREAK_GLASS_MINUTES", 60, minimum=1)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -80,11 +80,57 @@ def involve(child: Child, team: str | Team, worker: User | None = None) -> Invol
     )
 
 
-def share(child: Child, agency: str | Agency, by: User) -> Share:
-    agency_obj = agency if isinstance(agency, Agency) else Agency.objects.get(slug=agency)
-    return Share.objects.create(
-        child=child, to_agency=agency_obj, shared_by=by, reason="Safeguarding concern"
+def share(
+    child: Child, agency: str | Agency, by: User, *, categories: tuple[str, ...] = ("identity",)
+) -> Share:
+    """A share made through the service, under an agreement in force that covers it. Where the
+    bundled agreements do not name the agency (the programme team), a test agreement is made."""
+    from reachable.accounts.permissions import agency_for
+    from reachable.sharing.services import agreement_covering, share_record
+
+    to = agency if isinstance(agency, Agency) else Agency.objects.get(slug=agency)
+    sender = agency_for(by, "sharing.share")
+    if not agreement_covering(
+        from_agency=sender, to_agency=to, purpose="safeguarding", categories=categories
+    ):
+        agreement(sender, to, categories=categories)
+    return share_record(
+        user=by,
+        child=child,
+        to_agency=to,
+        purpose=Code.objects.get(code_list__key="share-purpose", code="safeguarding"),
+        categories=list(Code.objects.filter(code_list__key="data-category", code__in=categories)),
+        reason="Safeguarding concern shared with the school",
+        consent=Share.Consent.GIVEN,
     )
+
+
+def agreement(
+    *parties: Agency,
+    purposes: tuple[str, ...] = ("safeguarding",),
+    categories: tuple[str, ...] = ("identity",),
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    reference: str | None = None,
+) -> Any:
+    """An information-sharing agreement between the parties, in force today unless dates say not."""
+    from reachable.sharing.models import Agreement
+
+    today = timezone.localdate()
+    made = Agreement.objects.create(
+        reference=reference or f"test-{Agreement.objects.count() + 1}",
+        title=f"Test agreement between {', '.join(p.name for p in parties)}",
+        lawful_basis="6(1)(e)",
+        starts_on=starts_on or today - dt.timedelta(days=365),
+        ends_on=ends_on or today + dt.timedelta(days=365),
+        plain_summary="A test agreement.",
+    )
+    made.parties.set(parties)
+    made.purposes.set(Code.objects.filter(code_list__key="share-purpose", code__in=purposes))
+    made.data_categories.set(
+        Code.objects.filter(code_list__key="data-category", code__in=categories)
+    )
+    return made
 
 
 def signed_in_client(user: User) -> Client:

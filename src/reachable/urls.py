@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("reachable.audit.urls")),
     path("custody/", include("reachable.custody.urls")),
     path("casework/", include("reachable.casework.urls")),
+    path("", include("reachable.sharing.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

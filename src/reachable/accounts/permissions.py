@@ -40,6 +40,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "casework.figures": frozenset({R.TEAM_MANAGER, R.PROGRAMME_LEAD}),
     "chronology.view": CASE_ROLES | {R.PARTNER_USER},
     "chronology.add": CASE_ROLES | {R.PARTNER_USER},
+    # Information governance. Sharing a record and breaking the glass are for people who work
+    # with children; the data protection lead runs retention, subject access and restrictions.
+    "sharing.share": CASE_ROLES,
+    "sharing.break_glass": CASE_ROLES,
+    "governance.dispute": CASE_ROLES,
+    "governance.manage": frozenset({R.DATA_PROTECTION_LEAD}),
     # Configuration and oversight.
     "audit.search": frozenset({R.PARTNERSHIP_ADMIN}),
     "reference.edit": frozenset({R.PARTNERSHIP_ADMIN}),
@@ -74,9 +80,14 @@ def _memberships_with(user: Any, roles: frozenset[str]) -> list[Any]:
 
 
 def child_scope(user: Any) -> Q:
-    """A filter on Child for the children this user may see. Empty for everyone else."""
+    """A filter on Child for the children this user may see. Empty for everyone else.
+
+    A share counts only while the agreement it was made under is in force and still covers it
+    (``sharing.selectors.shares_in_force``); break-glass access counts until it expires.
+    """
     from reachable.children.models import Involvement
-    from reachable.sharing.models import Share
+    from reachable.sharing.models import BreakGlass
+    from reachable.sharing.selectors import shares_in_force
 
     if not can(user, "child.view"):
         return Q(pk__in=[])
@@ -89,10 +100,9 @@ def child_scope(user: Any) -> Q:
     own_or_team = Involvement.objects.filter(active, child=OuterRef("pk")).filter(
         Q(worker=user) | Q(team_id__in=team_ids) if case_memberships else Q(pk__in=[])
     )
-    shared = Share.objects.filter(
-        child=OuterRef("pk"), to_agency_id__in=agency_ids, revoked_at__isnull=True
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    return Q(Exists(own_or_team)) | Q(Exists(shared))
+    shared = shares_in_force(agency_ids, now=now).filter(child=OuterRef("pk"))
+    glass = BreakGlass.objects.filter(child=OuterRef("pk"), user=user, expires_at__gt=now)
+    return Q(Exists(own_or_team)) | Q(Exists(shared)) | Q(Exists(glass))
 
 
 def team_ids_for(user: Any, capability: str) -> list[int]:
@@ -132,9 +142,13 @@ def chronology_scope(user: Any, child_id: int) -> Q:
     """Which chronology entries of a child (one the user may see) the user may read.
 
     Teams working with the child read entries for the teams involved; a partner agency the record is
-    shared with reads only entries marked for sharing. Everyone reads their own agency's entries.
+    shared with reads only entries marked for sharing, and of those only the kinds of information
+    its shares cover (custody contact, casework, education, health). Everyone reads their own
+    agency's entries.
     """
+    from reachable.sharing.selectors import chronology_kinds_shared
+
     own_agency = Q(agency_id__in=agency_ids_for(user))
     if involved_with(user, child_id):
         return Q(visibility__in=["involved", "shared"]) | own_agency
-    return Q(visibility="shared") | own_agency
+    return Q(visibility="shared", kind__in=chronology_kinds_shared(user, child_id)) | own_agency

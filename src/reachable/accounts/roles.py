@@ -15,3 +15,4 @@ class Role(models.TextChoices):
     INTELLIGENCE_OFFICER = "intelligence_officer", "Intelligence officer"
     PROGRAMME_LEAD = "programme_lead", "Programme lead or board member"
     PARTNERSHIP_ADMIN = "partnership_admin", "Partnership admin"
+    DATA_PROTECTION_LEAD = "data_protection_lead", "Data protection lead"

@@ -12,31 +12,12 @@ from reachable.casework.services import ENTRY_KINDS
 from reachable.children.forms import ChildForm, CodeChoiceField
 from reachable.core.models import Agency, Place, Team
 from reachable.core.selectors import codes_for
-from reachable.lib.forms import GovukDateField, GovukDateTimeField
-
-
-def _text(label: str, required: str | None = None, rows: int = 4, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        required=required is not None,
-        error_messages={"required": required} if required else {},
-        **kwargs,
-    )
+from reachable.lib.forms import GovukDateField, GovukDateTimeField, radios, text_area
 
 
 def _codes(list_key: str, label: str, **kwargs: Any) -> CodeChoiceField:
     # A lazy queryset: each form gets a fresh copy, so edits to the code list show at once.
     return CodeChoiceField(label=label, queryset=codes_for(list_key), **kwargs)
-
-
-def _radios(label: str, choices: Any, required: str) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": required},
-    )
 
 
 def _yes_no(label: str, required: str) -> forms.TypedChoiceField:
@@ -53,19 +34,19 @@ class ReferralForm(forms.Form):
     to_team = forms.ModelChoiceField(
         label="Refer to", queryset=Team.objects.none(), empty_label=None
     )
-    concerns = _text(
+    concerns = text_area(
         "What are you worried about?",
         "Describe the concerns.",
         rows=8,
         help_text="What you have seen or been told, when, and what has been done so far.",
     )
-    urgency = _radios("How urgent is it?", Referral.Urgency.choices, "Choose how urgent it is.")
-    consent = _radios(
+    urgency = radios("How urgent is it?", Referral.Urgency.choices, "Choose how urgent it is.")
+    consent = radios(
         "Did the child or their carer agree to this referral?",
         Referral.Consent.choices,
         "Say whether they agreed.",
     )
-    lawful_basis = _text("If not: the lawful basis, and why the referral goes ahead", rows=3)
+    lawful_basis = text_area("If not: the lawful basis, and why the referral goes ahead", rows=3)
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,12 +54,12 @@ class ReferralForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    decision = _radios(
+    decision = radios(
         "Decision",
         [c for c in Referral.Decision.choices if c[0] != Referral.Decision.PENDING],
         "Choose accept, signpost or no further action.",
     )
-    reason = _text("Reasons", "Give the reasons for the decision.")
+    reason = text_area("Reasons", "Give the reasons for the decision.")
     signposted_to = forms.CharField(
         label="If signposted: to which service", max_length=200, required=False
     )
@@ -104,7 +85,7 @@ class ScreeningForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    notes = _text("What you found (optional)")
+    notes = text_area("What you found (optional)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,16 +100,18 @@ class RiskForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Choose a level."},
     )
-    reasons = _text("Reasons", "Give the reasons for this judgement.")
+    reasons = text_area("Reasons", "Give the reasons for this judgement.")
 
 
 class SafetyPlanForm(forms.Form):
     made_with_child = _yes_no("Was the plan made with the child?", "Say whether it was.")
-    trusted_adults = _text("Adults I trust and how to reach them", "Write the trusted adults.", 3)
-    safe_places = _text("Places where I feel safe", "Write the safe places.", 3)
-    warning_signs = _text("Signs that I am not safe", "Write the warning signs.", 3)
-    what_to_do = _text("What I will do, and what others will do", "Write what to do.", 4)
-    childs_words = _text("In the child's own words (optional)", rows=3)
+    trusted_adults = text_area(
+        "Adults I trust and how to reach them", "Write the trusted adults.", 3
+    )
+    safe_places = text_area("Places where I feel safe", "Write the safe places.", 3)
+    warning_signs = text_area("Signs that I am not safe", "Write the warning signs.", 3)
+    what_to_do = text_area("What I will do, and what others will do", "Write what to do.", 4)
+    childs_words = text_area("In the child's own words (optional)", rows=3)
     review_on = GovukDateField(
         label="Review the plan on", error_messages={"required": "Enter a review date."}
     )
@@ -156,7 +139,7 @@ class InterventionForm(forms.Form):
 class InterventionUpdateForm(forms.Form):
     sessions_attended = forms.IntegerField(label="Sessions attended", min_value=0, max_value=500)
     ended_on = GovukDateField(label="End date (when it has ended)", required=False)
-    outcome = _text("Outcome", rows=3)
+    outcome = text_area("Outcome", rows=3)
 
 
 class NrmForm(forms.Form):
@@ -168,11 +151,11 @@ class NrmForm(forms.Form):
         queryset=Agency.objects.order_by("name"),
         empty_label=None,
     )
-    reasonable_grounds = _radios(
+    reasonable_grounds = radios(
         "Reasonable grounds decision", NrmReferral.Decision.choices, "Choose the decision."
     )
     reasonable_grounds_on = GovukDateField(label="Reasonable grounds decided on", required=False)
-    conclusive_grounds = _radios(
+    conclusive_grounds = radios(
         "Conclusive grounds decision", NrmReferral.Decision.choices, "Choose the decision."
     )
     conclusive_grounds_on = GovukDateField(label="Conclusive grounds decided on", required=False)
@@ -191,7 +174,7 @@ class MissingForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    description = _text("What will be done", "Say what will be done.", 3)
+    description = text_area("What will be done", "Say what will be done.", 3)
     owner = forms.ModelChoiceField(
         label="Who will do it", queryset=User.objects.none(), empty_label=None
     )
@@ -215,7 +198,7 @@ class TransferForm(forms.Form):
     to_team = forms.ModelChoiceField(
         label="Transfer to", queryset=Team.objects.none(), empty_label=None
     )
-    summary = _text("Handover summary", "Write a handover summary.", 6)
+    summary = text_area("Handover summary", "Write a handover summary.", 6)
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,12 +213,12 @@ class ClosureRequestForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Choose the outcome."},
     )
-    summary = _text("How the child is now, and why the case can close", "Write the summary.", 5)
-    override_reason = _text("If actions are still open: why the case can close anyway", rows=2)
+    summary = text_area("How the child is now, and why the case can close", "Write the summary.", 5)
+    override_reason = text_area("If actions are still open: why the case can close anyway", rows=2)
 
 
 class ReasonForm(forms.Form):
-    reason = _text("Reason", "Give the reason.", 3)
+    reason = text_area("Reason", "Give the reason.", 3)
 
 
 class ClosureDecisionForm(ReasonForm):
@@ -244,10 +227,10 @@ class ClosureDecisionForm(ReasonForm):
 
 class ChronologyEntryForm(forms.Form):
     occurred_at = GovukDateTimeField(label="When", error_messages={"required": "Enter when."})
-    kind = _radios("Kind of entry", list(ENTRY_KINDS.items()), "Choose the kind of entry.")
-    summary = _text("What happened", "Write what happened.", 5)
+    kind = radios("Kind of entry", list(ENTRY_KINDS.items()), "Choose the kind of entry.")
+    summary = text_area("What happened", "Write what happened.", 5)
     is_contact = forms.BooleanField(label="This was a contact with the child", required=False)
-    visibility = _radios(
+    visibility = radios(
         "Who may read it", ChronologyEntry.Visibility.choices, "Choose who may read it."
     )
 
@@ -295,7 +278,7 @@ class PanelForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    notes = _text("Notes (optional)", rows=3)
+    notes = text_area("Notes (optional)", rows=3)
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -304,8 +287,8 @@ class PanelForm(forms.Form):
 
 class PanelItemForm(forms.Form):
     case = forms.ModelChoiceField(label="Case", queryset=Case.objects.none(), empty_label=None)
-    kind = _radios("Why it comes to panel", PanelItem.Kind.choices, "Choose why.")
-    decision = _text("Decision (optional now)", rows=3)
+    kind = radios("Why it comes to panel", PanelItem.Kind.choices, "Choose why.")
+    decision = text_area("Decision (optional now)", rows=3)
 
     def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -314,7 +297,7 @@ class PanelItemForm(forms.Form):
 
 
 class PanelDecisionForm(forms.Form):
-    decision = _text("What the panel decided", "Write the decision.", 4)
+    decision = text_area("What the panel decided", "Write the decision.", 4)
 
 
 class NewChildReferralForm(ChildForm, ReferralForm):

@@ -70,6 +70,15 @@ class Referral(models.Model):
         SIGNPOSTED = "signposted", "Signposted to another service"
         NO_FURTHER_ACTION = "nfa", "No further action"
 
+    agreement = models.ForeignKey(
+        "sharing.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        help_text="The information-sharing agreement the disclosure was made under.",
+    )
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="referrals")
     to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals_received")
     referred_by = _user()

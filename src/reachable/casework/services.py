@@ -38,6 +38,7 @@ from reachable.casework.models import (
 from reachable.children.models import Child, Involvement
 from reachable.children.services import involvement_end, involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
+from reachable.sharing.services import disclosure_agreement, processing_check
 
 V = ChronologyEntry.Visibility
 
@@ -165,9 +166,20 @@ def referral_make(
     if detention is not None and Referral.objects.filter(detention=detention).exists():
         errors["__all__"] = ["This detention has already been handed over to casework."]
     _raise(errors)
+    processing_check(child.pk)
     agency = agency_of(user, "casework.refer")
+    agreement = None
+    if agency != to_team.agency:
+        agreement = disclosure_agreement(
+            from_agency=agency,
+            to_agency=to_team.agency,
+            purpose="safeguarding",
+            categories=["identity", "casework"] + (["custody-contact"] if detention else []),
+            field="to_team",
+        )
     with transaction.atomic():
         referral = Referral.objects.create(
+            agreement=agreement,
             child=child,
             to_team=to_team,
             referred_by=user,
@@ -195,7 +207,12 @@ def referral_make(
             obj=referral,
             child_id=child.pk,
             reason=lawful_basis,
-            detail={"to_team": to_team.slug, "source": source, "consent": consent},
+            detail={
+                "to_team": to_team.slug,
+                "source": source,
+                "consent": consent,
+                "agreement": agreement.reference if agreement else None,
+            },
         )
     return referral
 
@@ -758,6 +775,7 @@ def chronology_add(
 ) -> ChronologyEntry:
     """An entry by any agency working with the child, or one the record is shared with."""
     _require(user, "chronology.add", "add to a child's chronology")
+    processing_check(child.pk)
     errors: dict[str, list[str]] = {}
     _not_future(occurred_at, "occurred_at", errors)
     _not_before_birth(child, occurred_at, "occurred_at", errors)

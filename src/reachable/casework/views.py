@@ -70,7 +70,7 @@ def _form_page(
 ) -> HttpResponse:
     done = save_form(request, form, save, success=f"{title}: saved.", then=then, **url_kwargs)
     context = {"form": form, "title": title, "caption": caption, "back": back}
-    return done or render(request, "casework/form_page.html", context)
+    return done or render(request, "form_page.html", context)
 
 
 def _case_form(
@@ -604,7 +604,7 @@ def panel_new(request: HttpRequest) -> HttpResponse:
         return redirect("casework:panel", pk=panel_box["panel"].pk)
     return render(
         request,
-        "casework/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": "Set up a MACE panel",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_record
+from reachable.sharing.services import processing_check
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import (
@@ -220,6 +221,7 @@ EDITABLE_FIELDS = (
 
 def child_update(*, user: Any, child: Child, reason: str = "", **changes: Any) -> Child:
     """Change the person details. The audit event keeps before and after for every changed field."""
+    processing_check(child.pk)
     if not can(user, "child.edit"):
         raise ValidationError("Your role cannot change children's records.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -254,6 +256,7 @@ def child_update(*, user: Any, child: Child, reason: str = "", **changes: Any) -
 
 
 def identifier_add(*, user: Any, child: Child, kind: Code, value: str) -> ChildIdentifier:
+    processing_check(child.pk)
     if not can(user, "child.edit"):
         raise ValidationError("Your role cannot change children's records.")
     errors = _check_identifiers([IdentifierInput(kind, value)], exclude_child=child)
@@ -285,6 +288,7 @@ def carer_add(
     parental_responsibility: bool,
     contact: str = "",
 ) -> Carer:
+    processing_check(child.pk)
     if not can(user, "child.edit"):
         raise ValidationError("Your role cannot change children's records.")
     if not name.strip():
@@ -335,6 +339,8 @@ def _snapshot(child: Child) -> dict[str, Any]:
 
 def child_merge(*, user: Any, keep: Child, duplicate: Child, reason: str) -> ChildMerge:
     """Fold a duplicate record into the one kept. The duplicate stays, marked merged, for history."""
+    processing_check(keep.pk)
+    processing_check(duplicate.pk)
     if not can(user, "child.merge"):
         raise ValidationError("Only a team manager can merge records.")
     if not reason.strip():

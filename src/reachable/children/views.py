@@ -25,6 +25,7 @@ from reachable.children.forms import (
 from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
+from reachable.sharing.selectors import disclosures_of, open_disputes, restriction_on
 
 
 @require_capability("child.view")
@@ -55,7 +56,11 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "carers": child.carers.select_related("relationship"),
         "services": child.services.select_related("service"),
         "involvements": child.involvements.select_related("team", "team__agency", "worker"),
-        "shares": child.shares.select_related("to_agency", "shared_by"),
+        "shares": disclosures_of(child.pk),
+        "restriction": restriction_on(child.pk),
+        "disputes": open_disputes(child.pk),
+        "can_share": can(request.user, "sharing.share"),
+        "can_dispute": can(request.user, "governance.dispute"),
         "merges": child.merges_kept.select_related("merged_by"),
         "age": child.age_on(timezone.localdate()),
         "can_edit": can(request.user, "child.edit"),

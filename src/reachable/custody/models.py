@@ -180,6 +180,15 @@ class ShareRoute(models.Model):
 class ConcernShare(models.Model):
     """A concern shared in real time with another team. The recipient sees what was shared, not the record."""
 
+    agreement = models.ForeignKey(
+        "sharing.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        help_text="The information-sharing agreement the disclosure was made under.",
+    )
     detention = models.ForeignKey(
         Detention, on_delete=models.PROTECT, related_name="concern_shares"
     )

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reachable.accounts.permissions import can
+from reachable.accounts.permissions import agency_for, can
 from reachable.audit.services import audit_record
 from reachable.casework.chronology import chronicle
 from reachable.children.models import Child
@@ -24,6 +24,7 @@ from reachable.custody.models import (
     ShareRoute,
 )
 from reachable.custody.rules import age_error, arrival_slot, time_errors
+from reachable.sharing.services import disclosure_agreement, processing_check
 
 
 def suites_for(user: Any) -> list[int]:
@@ -237,8 +238,20 @@ def concern_share(
         raise ValidationError(
             {"summary": ["Write what the concern is, so the recipient can act on it."]}
         )
+    processing_check(detention.child_id)
+    from_agency = agency_for(user, "custody.record")
+    agreement = None
+    if from_agency != to_team.agency:
+        agreement = disclosure_agreement(
+            from_agency=from_agency,
+            to_agency=to_team.agency,
+            purpose="safeguarding",
+            categories=["identity", "custody-contact"],
+            field="to_team",
+        )
     with transaction.atomic():
         share = ConcernShare.objects.create(
+            agreement=agreement,
             detention=detention,
             to_team=to_team,
             method=method,
@@ -259,7 +272,11 @@ def concern_share(
             action="concern.share",
             obj=share,
             child_id=detention.child_id,
-            detail={"to_team": to_team.slug, "method": method.code},
+            detail={
+                "to_team": to_team.slug,
+                "method": method.code,
+                "agreement": agreement.reference if agreement else None,
+            },
         )
     return share
 

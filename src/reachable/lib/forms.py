@@ -131,3 +131,25 @@ def apply_service_errors(form: forms.Form, error: Any) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def text_area(
+    label: str, required: str | None = None, rows: int = 4, **kwargs: Any
+) -> forms.CharField:
+    """A multi-line text box; ``required`` is the message shown when it is left empty."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=required is not None,
+        error_messages={"required": required} if required else {},
+        **kwargs,
+    )
+
+
+def radios(label: str, choices: Any, required: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
+    )

@@ -23,6 +23,7 @@ from reachable.testing import involve, make_child, make_detention, person, share
 CUSTODY, EXPLOIT, MANAGER = "custody_practitioner", "exploitation_practitioner", "team_manager"
 PARTNER, SUBMITTER, ANALYST = "partner_user", "data_submitter", "analyst"
 INTEL, PROGRAMME, ADMIN = "intelligence_officer", "programme_lead", "partnership_admin"
+DPL = "data_protection_lead"
 ALL = frozenset(Role.values)
 CASEWORK = frozenset({CUSTODY, EXPLOIT, MANAGER})
 SEE_CHILDREN = CASEWORK | {PARTNER}
@@ -40,6 +41,7 @@ ACTORS = {
     INTEL: ("essex-police", None),
     PROGRAMME: ("partnership-team", None),
     ADMIN: ("partnership-team", None),
+    DPL: ("partnership-team", None),
 }
 
 # Which roles see a child, by the child's relationship to the person asking.
@@ -70,6 +72,10 @@ class Endpoint:
     on_referral: bool = False
     on_panel: bool = False
     on_import: bool = False
+    # Governance pages open any child's record for the data protection lead, whatever the relation.
+    any_child: bool = False
+    # Builds the object a plain endpoint is about (its pk goes in the URL).
+    factory: Any = None
     ok_status: int = 200
 
 
@@ -142,6 +148,27 @@ ENDPOINTS: dict[str, Endpoint] = {
     "casework:panel": Endpoint(EXPLOITATION, on_panel=True),
     "casework:panel_item_new": Endpoint(frozenset({MANAGER}), on_panel=True),
     "casework:nrm_figures": Endpoint(frozenset({MANAGER, PROGRAMME})),
+    "sharing:agreements": Endpoint(ALL),
+    "sharing:agreement": Endpoint(ALL, factory=lambda: _first("sharing.Agreement")),
+    "sharing:share_new": Endpoint(CASEWORK, on_child=True),
+    "sharing:disclosures": Endpoint(SEE_CHILDREN, on_child=True),
+    "sharing:dispute_new": Endpoint(CASEWORK, on_child=True),
+    "sharing:break_glass": Endpoint(CASEWORK),
+    "sharing:alerts": Endpoint(ALL),
+    "sharing:governance": Endpoint(frozenset({DPL})),
+    "sharing:child_governance": Endpoint(frozenset({DPL}), any_child=True),
+    "sharing:hold_new": Endpoint(frozenset({DPL}), any_child=True),
+    "sharing:restriction_new": Endpoint(frozenset({DPL}), any_child=True),
+    "sharing:dispute_resolve": Endpoint(frozenset({DPL}), any_child=True),
+    "sharing:lift": Endpoint(
+        frozenset({DPL}), any_child=True, kwargs={"what": "hold"}, ok_status=405
+    ),
+    "sharing:retention": Endpoint(frozenset({DPL})),
+    "sharing:retention_review": Endpoint(frozenset({DPL}), factory=lambda: _retention_review()),
+    "sharing:sar_new": Endpoint(frozenset({DPL})),
+    "sharing:sar_download": Endpoint(frozenset({DPL}), factory=lambda: _subject_access()),
+    "sharing:privacy_children": Endpoint(ALL, public=True),
+    "sharing:privacy_professionals": Endpoint(ALL, public=True),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),
@@ -221,7 +248,7 @@ def _child_related(actor, relationship: str) -> Child:
     elif relationship == "other area":
         involve(child, "cambs-safe")
     elif relationship == "shared with their agency":
-        share(child, Agency.objects.get(slug=agency_slug), by=colleague)
+        share(child, Agency.objects.get(slug=agency_slug), by=_actor_colleague(child))
     return child
 
 
@@ -264,10 +291,12 @@ PLAIN = [
         or e.on_referral
         or e.on_panel
         or e.on_import
+        or e.any_child
     )
 ]
 ON_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.on_child or e.on_detention or e.on_offer]
 ON_CONCERN = [(n, e) for n, e in ENDPOINTS.items() if e.on_concern]
+ANY_CHILD = [(n, e) for n, e in ENDPOINTS.items() if e.any_child]
 
 
 @pytest.mark.django_db
@@ -275,7 +304,8 @@ ON_CONCERN = [(n, e) for n, e in ENDPOINTS.items() if e.on_concern]
 @pytest.mark.parametrize(("name", "endpoint"), PLAIN, ids=[n for n, _ in PLAIN])
 def test_plain_endpoint(role: str, name: str, endpoint: Endpoint) -> None:
     client = signed_in_client(_actor(role))
-    response = _get(client, name, _path(name, endpoint))
+    target = endpoint.factory() if endpoint.factory else None
+    response = _get(client, name, _path(name, endpoint, target))
     if endpoint.public:
         assert response.status_code in {200, 302}
     elif role in endpoint.roles:
@@ -309,6 +339,7 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
                     "detention.view",
                     "chronology.view",
                     "peers.view",
+                    "disclosures.view",
                 ],
             ).exists()
         else:
@@ -571,14 +602,23 @@ def _import_by(user: Any) -> Any:
     )
 
 
-ALL_ENDPOINTS = [*PLAIN, *ON_CHILD, *ON_CONCERN, *ON_CASE, *ON_REFERRAL, *ON_PANEL, *ON_IMPORT]
+ALL_ENDPOINTS = [
+    *PLAIN,
+    *ON_CHILD,
+    *ON_CONCERN,
+    *ON_CASE,
+    *ON_REFERRAL,
+    *ON_PANEL,
+    *ON_IMPORT,
+    *ANY_CHILD,
+]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "endpoint"), ALL_ENDPOINTS, ids=[n for n, _ in ALL_ENDPOINTS])
 def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: Endpoint) -> None:
-    target: Any = None
-    if endpoint.on_child:
+    target: Any = endpoint.factory() if endpoint.factory else None
+    if endpoint.on_child or endpoint.any_child:
         target = make_child()
     elif endpoint.on_detention or endpoint.on_offer:
         target = _target_for(make_child(), endpoint)
@@ -609,3 +649,52 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name: str, endpoint: End
     else:
         assert response.status_code == 302
         assert "/accounts/sign-in/" in response["Location"]
+
+
+def _first(label: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model(label).objects.order_by("pk").first()
+
+
+def _retention_review() -> Any:
+    from reachable.sharing.models import RetentionReview
+
+    return RetentionReview.objects.create(created_at=timezone.now())
+
+
+def _subject_access() -> Any:
+    from reachable.sharing.models import SubjectAccessRequest
+
+    child = make_child()
+    return SubjectAccessRequest.objects.create(
+        child=child,
+        requested_child_id=child.pk,
+        requester="The child",
+        received_on=timezone.localdate(),
+        recorded_by=person(DPL, "partnership-team", username=f"dpl-{child.pk}"),
+        recorded_at=timezone.now(),
+        export=b"PK",
+        exported_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("name", "endpoint"), ANY_CHILD, ids=[n for n, _ in ANY_CHILD])
+def test_governance_endpoint_on_any_child(role: str, name: str, endpoint: Endpoint) -> None:
+    """The data protection lead opens any record for a governance task, audited; nobody else can,
+    whatever their relationship to the child."""
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    for relationship in SEES:
+        child = _child_related(actor, relationship)
+        response = _get(client, name, _path(name, endpoint, child))
+        if role not in endpoint.roles:
+            assert response.status_code == 403, f"{role} must not reach {name} ({relationship})"
+            continue
+        assert response.status_code == endpoint.ok_status
+        if endpoint.ok_status == 200:
+            assert AuditEvent.objects.filter(
+                user=actor, child_id=child.pk, action="governance.view"
+            ).exists()

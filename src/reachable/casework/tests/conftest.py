@@ -41,15 +41,15 @@ def ade(db):
 
 
 @pytest.fixture
-def jay(db, sam):
-    """A 15-year-old living in Norwich, whose school shares his record with the school's agency."""
+def jay(db, mo):
+    """A 15-year-old living in Norwich; the MACE team has shared his record with his school."""
     child = make_child(
         given_name="Jay",
         family_name="Okafor",
         date_of_birth=timezone.localdate() - dt.timedelta(days=15 * 365 + 40),
         home_la=Area.objects.get(slug="norfolk-cc"),
     )
-    share(child, "norfolk-education", by=sam)
+    share(child, "norfolk-education", by=mo, categories=("identity", "casework", "education"))
     return child
 
 

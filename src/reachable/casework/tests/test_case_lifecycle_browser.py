@@ -25,10 +25,10 @@ def _save(page: Page, label: str = "Save") -> None:
 
 def test_referral_to_closure(browser_page: Page) -> None:
     partnership_load()
-    sam = person(
-        "partner_user", "norfolk-education", "northgate-safeguarding", username="sam.school"
+    person("partner_user", "norfolk-education", "northgate-safeguarding", username="sam.school")
+    mo = person(
+        "exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="mo.mace"
     )
-    person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="mo.mace")
     person("team_manager", "norfolk-childrens", "norfolk-mace", username="grace.manager")
     jay = make_child(
         given_name="Jay",
@@ -36,7 +36,7 @@ def test_referral_to_closure(browser_page: Page) -> None:
         date_of_birth=timezone.localdate() - dt.timedelta(days=15 * 365),
         home_la=Area.objects.get(slug="norfolk-cc"),
     )
-    share(jay, "norfolk-education", by=sam)
+    share(jay, "norfolk-education", by=mo, categories=("identity", "casework", "education"))
     page = browser_page
 
     # The school refers Jay from his record.

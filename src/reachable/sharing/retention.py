@@ -1,0 +1,244 @@
+"""Retention: which records are due for deletion or anonymisation, the review a data protection
+lead approves, and carrying it out with a tombstone in the audit log.
+
+The kinds of record a rule can name are defined here (each is a query); how long each is kept and
+what happens then is data (``RetentionRule``, from the partnership file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+
+from reachable.audit.services import audit_record
+from reachable.children.matching import name_affixes, name_key
+from reachable.children.models import Carer, Child, ChildIdentifier, ChildMerge
+from reachable.sharing.models import (
+    LegalHold,
+    Restriction,
+    RetentionItem,
+    RetentionReview,
+    RetentionRule,
+)
+from reachable.sharing.record_tree import record_tree, tree_delete
+
+REMOVED = "[removed under the retention schedule]"
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier, if negative); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _custody_contact_only() -> QuerySet[Child]:
+    """Children met in custody whose contact went no further (no referral, no case)."""
+    from reachable.casework.models import Case, Referral
+    from reachable.custody.models import Detention
+
+    return Child.objects.filter(
+        Exists(Detention.objects.filter(child=OuterRef("pk"))),
+        ~Exists(Referral.objects.filter(child=OuterRef("pk"))),
+        ~Exists(Case.objects.filter(child=OuterRef("pk"))),
+    ).annotate(last_activity=Max("detentions__arrived_at"))
+
+
+def _exploitation_case_closed() -> QuerySet[Child]:
+    """Children whose exploitation cases are all closed."""
+    from reachable.casework.models import Case
+
+    return Child.objects.filter(
+        Exists(Case.objects.filter(child=OuterRef("pk"))),
+        ~Exists(Case.objects.filter(child=OuterRef("pk"), closed_at__isnull=True)),
+    ).annotate(last_activity=Max("cases__closed_at"))
+
+
+RECORD_TYPES: dict[str, Callable[[], QuerySet[Child]]] = {
+    "custody-contact": _custody_contact_only,
+    "exploitation-case-closed": _exploitation_case_closed,
+}
+
+
+def due_under(rule: RetentionRule, today: dt.date) -> list[tuple[int, dt.date]]:
+    """(child id, due date) for each record the rule makes due on or before ``today``."""
+    cutoff = _years_after(today, -rule.years)
+    children = RECORD_TYPES[rule.record_type]().filter(merged_into__isnull=True)
+    if rule.anchor == RetentionRule.Anchor.EIGHTEENTH_BIRTHDAY:
+        children = children.filter(date_of_birth__lte=_years_after(cutoff, -18))
+    else:
+        end_of_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.max))
+        children = children.filter(last_activity__lte=end_of_cutoff)
+    # Already listed for review, or already anonymised under this rule: not again.
+    listed = RetentionItem.objects.filter(
+        models.Q(review__status=RetentionReview.Status.PENDING)
+        | models.Q(rule=rule, state=RetentionItem.State.DONE)
+    ).values("child_id")
+    due: list[tuple[int, dt.date]] = []
+    for pk, dob, last in children.exclude(pk__in=listed).values_list(
+        "pk", "date_of_birth", "last_activity"
+    ):
+        if rule.anchor == RetentionRule.Anchor.EIGHTEENTH_BIRTHDAY:
+            due.append((pk, _years_after(dob, 18 + rule.years)))
+        else:
+            due.append((pk, _years_after(timezone.localdate(last), rule.years)))
+    return due
+
+
+def _is_held(child_id: int) -> bool:
+    return (
+        LegalHold.objects.filter(child_id=child_id, lifted_at__isnull=True).exists()
+        or Restriction.objects.filter(child_id=child_id, lifted_at__isnull=True).exists()
+    )
+
+
+def retention_review_create(today: dt.date | None = None) -> RetentionReview | None:
+    """The daily job: list what is due under every rule for approval. None if nothing is due."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        items: list[RetentionItem] = []
+        seen: set[int] = set()
+        for rule in RetentionRule.objects.order_by("key"):
+            for child_id, due_on in due_under(rule, today):
+                if child_id in seen:
+                    continue
+                seen.add(child_id)
+                state = RetentionItem.State.HELD if _is_held(child_id) else RetentionItem.State.DUE
+                items.append(
+                    RetentionItem(rule=rule, child_id=child_id, due_on=due_on, state=state)
+                )
+        if not items:
+            return None
+        review = RetentionReview.objects.create(created_at=timezone.now())
+        for item in items:
+            item.review = review
+        RetentionItem.objects.bulk_create(items)
+        audit_record(
+            user=None,
+            action="retention.review",
+            obj=review,
+            detail={"items": len(items), "held": sum(i.state == "held" for i in items)},
+        )
+    return review
+
+
+def _scrub(obj: models.Model) -> None:
+    """Blank the free text and structured notes of one row, keeping codes, dates and figures."""
+    changed: list[str] = []
+    for f in obj._meta.concrete_fields:
+        if f.is_relation or f.primary_key or f.choices:
+            continue
+        if isinstance(f, models.TextField) or (isinstance(f, models.CharField) and f.blank):
+            setattr(obj, f.attname, "" if f.blank else REMOVED)
+            changed.append(f.attname)
+        elif isinstance(f, models.JSONField):
+            setattr(obj, f.attname, f.get_default())
+            changed.append(f.attname)
+    if changed:
+        type(obj)._default_manager.filter(pk=obj.pk).update(
+            **{name: getattr(obj, name) for name in changed}
+        )
+
+
+# Rows that say who the child is, or who is around them: removed outright when anonymising.
+IDENTIFYING = (ChildIdentifier, Carer, ChildMerge)
+
+
+def child_anonymise(child: Child) -> int:
+    """Keep the record's shape for statistics (dates, codes, outcomes); remove who the child is."""
+    from reachable.casework.models import PeerLink, PlaceLink
+
+    tree = record_tree(child)
+    rows = 0
+    for model, objects in tree.items():
+        if model in IDENTIFYING or model in (PeerLink, PlaceLink):
+            rows += model._default_manager.filter(pk__in=list(objects)).delete()[0]
+            continue
+        for obj in objects.values():
+            if isinstance(obj, Child):
+                continue
+            _scrub(obj)
+            rows += 1
+    for record in tree[Child].values():
+        assert isinstance(record, Child)
+        dob = record.date_of_birth
+        given, family = "Anonymised", f"record {record.pk}"
+        Child.objects.filter(pk=record.pk).update(
+            given_name=given,
+            family_name=family,
+            known_as="",
+            # The birth month is kept for age bands; the day is not.
+            date_of_birth=dob.replace(day=1),
+            given_name_key=name_key(given),
+            family_name_key=name_key(family),
+            given_name_prefix=name_affixes(given)[0],
+            given_name_suffix=name_affixes(given)[1],
+            family_name_prefix=name_affixes(family)[0],
+            family_name_suffix=name_affixes(family)[1],
+            updated_at=timezone.now(),
+        )
+        rows += 1
+    return rows
+
+
+def child_erase(child: Child) -> int:
+    return tree_delete(record_tree(child))
+
+
+def retention_review_decide(
+    *, user: Any, review: RetentionReview, approve: bool, note: str = ""
+) -> RetentionReview:
+    """Approve (and carry out) or reject a review. All of it happens, or none of it."""
+    if review.status != RetentionReview.Status.PENDING:
+        raise ValidationError("This review has already been decided.")
+    if not approve and len(note.strip()) < 10:
+        raise ValidationError({"note": ["Say why the review is rejected."]})
+    with transaction.atomic():
+        review = RetentionReview.objects.select_for_update().get(pk=review.pk)
+        for item in review.items.select_related("rule"):
+            if item.state != RetentionItem.State.DUE:
+                continue
+            if not approve:
+                item.state = RetentionItem.State.KEPT
+            elif _is_held(item.child_id):
+                # A hold placed after the listing still wins.
+                item.state = RetentionItem.State.HELD
+            else:
+                child = Child.objects.filter(pk=item.child_id).first()
+                if child is not None:
+                    erase = item.rule.action == RetentionRule.Action.DELETE
+                    item.rows_affected = child_erase(child) if erase else child_anonymise(child)
+                    audit_record(
+                        user=user,
+                        action=f"retention.{item.rule.action}",
+                        child_id=item.child_id,
+                        reason=f"Retention rule {item.rule.key}, review {review.pk}",
+                        detail={
+                            "rule": item.rule.key,
+                            "review": review.pk,
+                            "due_on": item.due_on.isoformat(),
+                            "rows": item.rows_affected,
+                        },
+                    )
+                item.state = RetentionItem.State.DONE
+            item.save(update_fields=["state", "rows_affected"])
+        review.status = (
+            RetentionReview.Status.APPROVED if approve else RetentionReview.Status.REJECTED
+        )
+        review.decided_by, review.decided_at = user, timezone.now()
+        review.decision_note = note.strip()
+        review.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            user=user,
+            action="retention.approve" if approve else "retention.reject",
+            obj=review,
+            reason=review.decision_note,
+        )
+    return review

@@ -1,0 +1,201 @@
+"""Scoped reads for information governance. ``shares_in_force`` is what the child scope relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from reachable.accounts.permissions import agency_ids_for
+from reachable.audit.models import AuditEvent
+from reachable.audit.services import audit_record
+from reachable.children.models import Child
+from reachable.sharing.models import (
+    Agreement,
+    Alert,
+    Dispute,
+    LegalHold,
+    Restriction,
+    RetentionReview,
+    Share,
+    SubjectAccessRequest,
+)
+
+IDENTITY = "identity"
+
+# Which data category each kind of chronology entry belongs to: a partner reads an entry marked for
+# sharing only if what it received covers that category.
+CATEGORY_OF_ENTRY_KIND: dict[str, str] = {
+    **dict.fromkeys(["detention", "custody_visit", "concern_shared"], "custody-contact"),
+    **dict.fromkeys(["education"], "education"),
+    **dict.fromkeys(["health"], "health"),
+}
+OTHER_ENTRY_CATEGORY = "casework"
+EXPIRY_WARNING_DAYS = 30
+
+
+def _agreement_has(through: Any, **match: Any) -> Exists:
+    """The share's agreement has this row in one of its many-to-many lists."""
+    return Exists(through.objects.filter(agreement_id=OuterRef("agreement_id"), **match))
+
+
+def shares_in_force(agency_ids: list[int], *, now: dt.datetime | None = None) -> QuerySet[Share]:
+    """Shares to these agencies that still let them see the child's record.
+
+    In force means: not withdrawn or expired, made under an agreement in force today, which still
+    names both agencies, the share's purpose and the child's identity as something it covers. An
+    agreement that lapses or is narrowed therefore closes the partner's view at once.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    parties = Agreement.parties.through
+    return (
+        Share.objects.filter(to_agency_id__in=agency_ids, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(agreement__starts_on__lte=today, agreement__ends_on__gte=today)
+        .filter(_agreement_has(parties, agency_id=OuterRef("to_agency_id")))
+        .filter(_agreement_has(parties, agency_id=OuterRef("from_agency_id")))
+        .filter(_agreement_has(Agreement.purposes.through, code_id=OuterRef("purpose_id")))
+        .filter(_agreement_has(Agreement.data_categories.through, code__code=IDENTITY))
+    )
+
+
+def shared_categories(user: Any, child_id: int) -> set[str]:
+    """Data categories of this child's record the user's agencies received under agreements in force."""
+    shares = shares_in_force(agency_ids_for(user)).filter(child_id=child_id)
+    found: set[str] = set()
+    for share in shares.prefetch_related("data_categories", "agreement__data_categories"):
+        covered = {c.code for c in share.agreement.data_categories.all()}
+        found |= {c.code for c in share.data_categories.all()} & covered
+    return found
+
+
+def chronology_kinds_shared(user: Any, child_id: int) -> list[str]:
+    """The kinds of chronology entry the user's agencies may read through shares of this record."""
+    from reachable.casework.models import ChronologyEntry
+
+    categories = shared_categories(user, child_id)
+    return [
+        kind
+        for kind in ChronologyEntry.KIND_LABELS
+        if CATEGORY_OF_ENTRY_KIND.get(kind, OTHER_ENTRY_CATEGORY) in categories
+    ]
+
+
+@dataclass(frozen=True)
+class AgreementStatus:
+    label: str
+    colour: str
+
+
+def agreement_status(agreement: Agreement, today: dt.date | None = None) -> AgreementStatus:
+    today = today or timezone.localdate()
+    if agreement.starts_on > today:
+        return AgreementStatus("Not yet in force", "grey")
+    if agreement.ends_on < today:
+        return AgreementStatus("Ended", "red")
+    if (agreement.ends_on - today).days <= EXPIRY_WARNING_DAYS:
+        return AgreementStatus(f"Ends in {(agreement.ends_on - today).days} days", "orange")
+    return AgreementStatus("In force", "green")
+
+
+def agreements_all() -> QuerySet[Agreement]:
+    """Agreements are published to every member of the partnership (and summarised publicly)."""
+    return Agreement.objects.prefetch_related("parties", "purposes", "data_categories").order_by(
+        "-ends_on", "title"
+    )
+
+
+def agreement_get(pk: int) -> Agreement:
+    found = agreements_all().filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such agreement")
+    return found
+
+
+def agreements_expiring(today: dt.date, within_days: int = EXPIRY_WARNING_DAYS) -> list[Agreement]:
+    return list(
+        Agreement.objects.filter(
+            ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=within_days)
+        ).order_by("ends_on")
+    )
+
+
+def disclosures_of(child_id: int) -> QuerySet[Share]:
+    """Every share of this child's record, in force or not (for the record and for subject access)."""
+    return (
+        Share.objects.filter(child_id=child_id)
+        .select_related(
+            "to_agency", "from_agency", "agreement", "purpose", "shared_by", "decided_by"
+        )
+        .prefetch_related("data_categories")
+        .order_by("-created_at")
+    )
+
+
+def access_log_of(child_ids: set[int] | list[int]) -> QuerySet[AuditEvent]:
+    """Who opened or changed these records (a child's and those merged into it), newest first."""
+    return AuditEvent.objects.filter(child_id__in=child_ids).order_by("-seq")
+
+
+def alerts_for(user: Any) -> QuerySet[Alert]:
+    return Alert.objects.filter(recipient=user).order_by("-created_at")
+
+
+def holds_on(child_id: int) -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(child_id=child_id, lifted_at__isnull=True)
+
+
+def restriction_on(child_id: int) -> Restriction | None:
+    return Restriction.objects.filter(child_id=child_id, lifted_at__isnull=True).first()
+
+
+def disputes_of(child_id: int) -> QuerySet[Dispute]:
+    return Dispute.objects.filter(child_id=child_id).order_by("-raised_at")
+
+
+def open_disputes(child_id: int) -> QuerySet[Dispute]:
+    return disputes_of(child_id).filter(status=Dispute.Status.OPEN)
+
+
+def retention_reviews() -> QuerySet[RetentionReview]:
+    return RetentionReview.objects.order_by("-created_at")
+
+
+def retention_review_get(pk: int) -> RetentionReview:
+    found = RetentionReview.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such review")
+    return found
+
+
+def subject_access_requests() -> QuerySet[SubjectAccessRequest]:
+    return SubjectAccessRequest.objects.defer("export").order_by("-recorded_at")
+
+
+def subject_access_request_get(pk: int) -> SubjectAccessRequest:
+    found = SubjectAccessRequest.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such request")
+    return found
+
+
+def child_for_governance(*, user: Any, pk: int, action: str) -> Child:
+    """A record opened by the data protection lead for a governance task, audited as such.
+
+    Merged records resolve to the record they were merged into, as everywhere else.
+    """
+    child = Child.objects.filter(pk=pk).select_related("sex", "home_la").first()
+    while child is not None and child.merged_into_id is not None:
+        child = (
+            Child.objects.filter(pk=child.merged_into_id).select_related("sex", "home_la").first()
+        )
+    if child is None:
+        audit_record(user=user, action=f"{action}.denied", child_id=pk, detail={"id": pk})
+        raise Http404("No child's record has that number")
+    audit_record(user=user, action=action, obj=child, child_id=child.pk)
+    return child

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from reachable.sharing import views
+
+app_name = "sharing"
+urlpatterns = [
+    path("sharing/agreements/", views.agreements, name="agreements"),
+    path("sharing/agreements/<int:pk>/", views.agreement, name="agreement"),
+    path("sharing/children/<int:pk>/share/", views.share_new, name="share_new"),
+    path("sharing/children/<int:pk>/disclosures/", views.disclosures, name="disclosures"),
+    path("sharing/children/<int:pk>/dispute/", views.dispute_new, name="dispute_new"),
+    path("sharing/break-glass/", views.break_glass, name="break_glass"),
+    path("sharing/alerts/", views.alerts, name="alerts"),
+    path("sharing/governance/", views.governance, name="governance"),
+    path("sharing/governance/<int:pk>/", views.child_governance, name="child_governance"),
+    path("sharing/governance/<int:pk>/hold/", views.hold_new, name="hold_new"),
+    path("sharing/governance/<int:pk>/restrict/", views.restriction_new, name="restriction_new"),
+    path("sharing/governance/<int:pk>/lift/<str:what>/", views.lift, name="lift"),
+    path("sharing/governance/<int:pk>/dispute/", views.dispute_resolve, name="dispute_resolve"),
+    path("sharing/governance/retention/", views.retention, name="retention"),
+    path("sharing/governance/retention/<int:pk>/", views.retention_review, name="retention_review"),
+    path("sharing/governance/subject-access/", views.sar_new, name="sar_new"),
+    path(
+        "sharing/governance/subject-access/<int:pk>/download/",
+        views.sar_download,
+        name="sar_download",
+    ),
+    path("privacy/children/", views.privacy_children, name="privacy_children"),
+    path("privacy/professionals/", views.privacy_professionals, name="privacy_professionals"),
+]
