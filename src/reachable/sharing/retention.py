@@ -196,12 +196,13 @@ def retention_review_decide(
     *, user: Any, review: RetentionReview, approve: bool, note: str = ""
 ) -> RetentionReview:
     """Approve (and carry out) or reject a review. All of it happens, or none of it."""
-    if review.status != RetentionReview.Status.PENDING:
-        raise ValidationError("This review has already been decided.")
     if not approve and len(note.strip()) < 10:
         raise ValidationError({"note": ["Say why the review is rejected."]})
     with transaction.atomic():
+        # Read again under a lock: two people deciding at once must not both carry it out.
         review = RetentionReview.objects.select_for_update().get(pk=review.pk)
+        if review.status != RetentionReview.Status.PENDING:
+            raise ValidationError("This review has already been decided.")
         for item in review.items.select_related("rule"):
             if item.state != RetentionItem.State.DUE:
                 continue
