@@ -76,6 +76,8 @@ def agreements_load(data: dict[str, Any], *, where: str = "agreements") -> int:
         unknown = set(a["parties"]) - {p.slug for p in parties}
         if unknown:
             raise PartnershipFileError(f"{here}: unknown agencies {', '.join(sorted(unknown))}.")
+        purposes = _codes("share-purpose", a["purposes"], here)
+        categories = _codes("data-category", a["data_categories"], here)
         agreement, _ = Agreement.objects.update_or_create(
             reference=a["reference"],
             defaults={
@@ -91,8 +93,8 @@ def agreements_load(data: dict[str, Any], *, where: str = "agreements") -> int:
             },
         )
         agreement.parties.set(parties)
-        agreement.purposes.set(_codes("share-purpose", a["purposes"], here))
-        agreement.data_categories.set(_codes("data-category", a["data_categories"], here))
+        agreement.purposes.set(purposes)
+        agreement.data_categories.set(categories)
         count += 1
     return count
 
