@@ -111,4 +111,13 @@ DEMO_USERS = [
         None,
         "Partnership admin",
     ),
+    DemoUser(
+        "dpo.partnership",
+        "Noor",
+        "Haddad",
+        Role.DATA_PROTECTION_LEAD,
+        "partnership-team",
+        None,
+        "Data protection lead",
+    ),
 ]
