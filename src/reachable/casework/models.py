@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from reachable.core.models import Agency, Area, Code, Place, Team
+from reachable.sharing.models import agreement_field
 
 USER = settings.AUTH_USER_MODEL
 
@@ -70,15 +71,7 @@ class Referral(models.Model):
         SIGNPOSTED = "signposted", "Signposted to another service"
         NO_FURTHER_ACTION = "nfa", "No further action"
 
-    agreement = models.ForeignKey(
-        "sharing.Agreement",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        help_text="The information-sharing agreement the disclosure was made under.",
-    )
+    agreement = agreement_field()
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="referrals")
     to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals_received")
     referred_by = _user()

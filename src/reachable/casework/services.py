@@ -38,7 +38,7 @@ from reachable.casework.models import (
 from reachable.children.models import Child, Involvement
 from reachable.children.services import involvement_end, involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
-from reachable.sharing.services import disclosure_agreement, processing_check
+from reachable.sharing.services import disclosure_to_team, processing_check
 
 V = ChronologyEntry.Visibility
 
@@ -168,15 +168,11 @@ def referral_make(
     _raise(errors)
     processing_check(child.pk)
     agency = agency_of(user, "casework.refer")
-    agreement = None
-    if agency != to_team.agency:
-        agreement = disclosure_agreement(
-            from_agency=agency,
-            to_agency=to_team.agency,
-            purpose="safeguarding",
-            categories=["identity", "casework"] + (["custody-contact"] if detention else []),
-            field="to_team",
-        )
+    agreement = disclosure_to_team(
+        from_agency=agency,
+        to_team=to_team,
+        categories=["identity", "casework"] + (["custody-contact"] if detention else []),
+    )
     with transaction.atomic():
         referral = Referral.objects.create(
             agreement=agreement,

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_record
-from reachable.sharing.services import processing_check
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import (
@@ -25,6 +24,7 @@ from reachable.children.models import (
     ServiceStatus,
 )
 from reachable.core.models import Area, Code, Team
+from reachable.sharing.services import processing_check
 
 OLDEST_AGE = 25  # the oldest person a "child" record may describe: care leavers to 25
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from reachable.core.models import Agency, Area, Code, Place, Team
+from reachable.sharing.models import agreement_field
 
 
 class Detention(models.Model):
@@ -180,15 +181,7 @@ class ShareRoute(models.Model):
 class ConcernShare(models.Model):
     """A concern shared in real time with another team. The recipient sees what was shared, not the record."""
 
-    agreement = models.ForeignKey(
-        "sharing.Agreement",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        help_text="The information-sharing agreement the disclosure was made under.",
-    )
+    agreement = agreement_field()
     detention = models.ForeignKey(
         Detention, on_delete=models.PROTECT, related_name="concern_shares"
     )

@@ -24,7 +24,7 @@ from reachable.custody.models import (
     ShareRoute,
 )
 from reachable.custody.rules import age_error, arrival_slot, time_errors
-from reachable.sharing.services import disclosure_agreement, processing_check
+from reachable.sharing.services import disclosure_to_team, processing_check
 
 
 def suites_for(user: Any) -> list[int]:
@@ -240,15 +240,9 @@ def concern_share(
         )
     processing_check(detention.child_id)
     from_agency = agency_for(user, "custody.record")
-    agreement = None
-    if from_agency != to_team.agency:
-        agreement = disclosure_agreement(
-            from_agency=from_agency,
-            to_agency=to_team.agency,
-            purpose="safeguarding",
-            categories=["identity", "custody-contact"],
-            field="to_team",
-        )
+    agreement = disclosure_to_team(
+        from_agency=from_agency, to_team=to_team, categories=["identity", "custody-contact"]
+    )
     with transaction.atomic():
         share = ConcernShare.objects.create(
             agreement=agreement,

@@ -26,6 +26,19 @@ def _code(list_key: str, **kwargs: object) -> models.ForeignKey:
     )
 
 
+def agreement_field() -> models.ForeignKey:
+    """The agreement a disclosure was made under, for models of other apps that disclose."""
+    return models.ForeignKey(
+        "sharing.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        help_text="The information-sharing agreement the disclosure was made under.",
+    )
+
+
 def _user(**kwargs: object) -> models.ForeignKey:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,8 +188,8 @@ class Alert(models.Model):
         return f"{self.kind} for {self.recipient_id}"
 
 
-class LegalHold(models.Model):
-    """A record that must not be deleted (litigation, inquiry, serious case review)."""
+class _Control(models.Model):
+    """Something the data protection lead places on a record and later lifts."""
 
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
     reason = models.TextField()
@@ -184,20 +197,20 @@ class LegalHold(models.Model):
     placed_at = models.DateTimeField()
     lifted_by = _user(null=True, blank=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class LegalHold(_Control):
+    """A record that must not be deleted (litigation, inquiry, serious case review)."""
 
     def __str__(self) -> str:
         return f"Legal hold on child {self.child_id}"
 
 
-class Restriction(models.Model):
+class Restriction(_Control):
     """Processing restricted (UK GDPR Art. 18): the record is kept and readable, not changed or shared."""
-
-    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField()
-    placed_by = _user()
-    placed_at = models.DateTimeField()
-    lifted_by = _user(null=True, blank=True)
-    lifted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Restriction on child {self.child_id}"

@@ -55,7 +55,7 @@ def deletion_order(tree: Tree) -> list[type[models.Model]]:
         sorter.add(model)
         for f in model._meta.concrete_fields:
             target = f.related_model if f.is_relation else None
-            if target in tree and target is not model:
+            if isinstance(target, type) and target in tree and target is not model:
                 sorter.add(target, model)  # model's rows go before target's rows
     return list(sorter.static_order())
 

@@ -48,7 +48,7 @@ def _custody_contact_only() -> QuerySet[Child]:
         Exists(Detention.objects.filter(child=OuterRef("pk"))),
         ~Exists(Referral.objects.filter(child=OuterRef("pk"))),
         ~Exists(Case.objects.filter(child=OuterRef("pk"))),
-    ).annotate(last_activity=Max("detentions__arrived_at"))
+    )
 
 
 def _exploitation_case_closed() -> QuerySet[Child]:
@@ -58,19 +58,21 @@ def _exploitation_case_closed() -> QuerySet[Child]:
     return Child.objects.filter(
         Exists(Case.objects.filter(child=OuterRef("pk"))),
         ~Exists(Case.objects.filter(child=OuterRef("pk"), closed_at__isnull=True)),
-    ).annotate(last_activity=Max("cases__closed_at"))
+    )
 
 
-RECORD_TYPES: dict[str, Callable[[], QuerySet[Child]]] = {
-    "custody-contact": _custody_contact_only,
-    "exploitation-case-closed": _exploitation_case_closed,
+# Each kind of record: the children it covers, and where its last activity is recorded.
+RECORD_TYPES: dict[str, tuple[Callable[[], QuerySet[Child]], str]] = {
+    "custody-contact": (_custody_contact_only, "detentions__arrived_at"),
+    "exploitation-case-closed": (_exploitation_case_closed, "cases__closed_at"),
 }
 
 
 def due_under(rule: RetentionRule, today: dt.date) -> list[tuple[int, dt.date]]:
     """(child id, due date) for each record the rule makes due on or before ``today``."""
     cutoff = _years_after(today, -rule.years)
-    children = RECORD_TYPES[rule.record_type]().filter(merged_into__isnull=True)
+    covered, activity = RECORD_TYPES[rule.record_type]
+    children = covered().filter(merged_into__isnull=True).annotate(last_activity=Max(activity))
     if rule.anchor == RetentionRule.Anchor.EIGHTEENTH_BIRTHDAY:
         children = children.filter(date_of_birth__lte=_years_after(cutoff, -18))
     else:

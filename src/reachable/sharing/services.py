@@ -242,6 +242,22 @@ def disclosure_agreement(
     return found
 
 
+def disclosure_to_team(
+    *, from_agency: Agency, to_team: Any, categories: list[str]
+) -> Agreement | None:
+    """The agreement covering a safeguarding disclosure to a team; None within one agency, where
+    nothing is disclosed to anyone new."""
+    if from_agency == to_team.agency:
+        return None
+    return disclosure_agreement(
+        from_agency=from_agency,
+        to_agency=to_team.agency,
+        purpose="safeguarding",
+        categories=categories,
+        field="to_team",
+    )
+
+
 def processing_check(child_id: int) -> None:
     """Refuse any change or disclosure while processing of the record is restricted."""
     restriction = restriction_on(child_id)

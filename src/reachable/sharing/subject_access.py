@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from reachable.accounts.models import User
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
 from reachable.sharing.models import SubjectAccessRequest
@@ -41,7 +42,7 @@ def _markers(obj: models.Model, child_ids: set[int]) -> list[dict[str, str]]:
         reason = THIRD_PARTY_FIELDS.get((label, f.name))
         if reason is None and f.is_relation and f.related_model is Child and value not in child_ids:
             reason = OTHER_CHILD_REASON
-        elif reason is None and f.is_relation and f.related_model._meta.label == "accounts.User":
+        elif reason is None and f.is_relation and f.related_model is User:
             reason = STAFF_REASON
         elif reason is None and isinstance(f, models.TextField):
             reason = FREE_TEXT_REASON

@@ -230,9 +230,7 @@ def _own_team(actor) -> Team:
 
 def _child_related(actor, relationship: str) -> Child:
     child = make_child()
-    colleague = person(
-        EXPLOIT, "norfolk-childrens", "norfolk-mace", username=f"colleague-{child.pk}"
-    )
+    person(EXPLOIT, "norfolk-childrens", "norfolk-mace", username=f"colleague-{child.pk}")
     agency_slug = actor.active_memberships[0].agency.slug
     if relationship == "own case":
         involve(child, _own_team(actor), worker=actor)

@@ -94,10 +94,10 @@ def child_with_data_everywhere(*, born: dt.date | None = None) -> Everywhere:
     )
     cw.CaseEvent.objects.create(case=case, kind="opened", at=now, by=worker)
     screening = cw.Screening.objects.create(case=case, screened_at=now, by=worker)
-    screening.indicators.set([Code.objects.filter(code_list__key="cce-indicator").first()])
+    screening.indicators.set(Code.objects.filter(code_list__key="cce-indicator")[:1])
     cw.RiskJudgement.objects.create(
         case=case,
-        level=Code.objects.filter(code_list__key="risk-level").first(),
+        level=Code.objects.filter(code_list__key="risk-level")[0],
         reasons="Going missing",
         judged_at=now,
         by=worker,

@@ -184,7 +184,9 @@ def test_a_withdrawn_or_expired_share_no_longer_grants_sight(mo, sam) -> None:
     from reachable.sharing.services import share_withdraw
 
     child = make_child()
-    share = _share(mo, child, "norfolk-education", expires_on=timezone.localdate() + dt.timedelta(1))
+    share = _share(
+        mo, child, "norfolk-education", expires_on=timezone.localdate() + dt.timedelta(1)
+    )
     assert children_visible(sam).filter(pk=child.pk).exists()
     Share.objects.filter(pk=share.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     assert not children_visible(sam).filter(pk=child.pk).exists()

@@ -55,8 +55,11 @@ def test_break_glass_opens_the_record_for_a_limited_time_and_tells_the_right_peo
     assert child_get_for_user(kit, child.pk) == child
     assert glass.expires_at - glass.opened_at == dt.timedelta(minutes=30)
     event = AuditEvent.objects.get(action="breakglass.open", child_id=child.pk)
-    assert event.is_break_glass and event.reason == REASON
-    told = set(Alert.objects.filter(kind="break-glass").values_list("recipient__username", flat=True))
+    assert event.is_break_glass
+    assert event.reason == REASON
+    told = set(
+        Alert.objects.filter(kind="break-glass").values_list("recipient__username", flat=True)
+    )
     assert told == {"lou.manager", "dee.dpo"}
     assert REASON in Alert.objects.get(recipient=dee).message
 
@@ -81,7 +84,8 @@ def test_break_glass_page_opens_the_record_and_partners_cannot_use_it(kit) -> No
     response = client.post(
         "/sharing/break-glass/", {"record": child.pk, "reason": REASON, "understood": "on"}
     )
-    assert response.status_code == 302 and response["Location"] == f"/children/{child.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/children/{child.pk}/"
     assert "Emergency access open until" in page(client.get(response["Location"]))
 
     partner = person("partner_user", "norfolk-education", "northgate-safeguarding")
@@ -148,11 +152,16 @@ def test_the_data_protection_lead_sees_holds_restrictions_and_who_viewed(dee) ->
     involve(child, "norfolk-mace", worker=mo)
     child_get_for_user(mo, child.pk)
     client = signed_in_client(dee)
-    assert client.post(
-        f"/sharing/governance/{child.pk}/hold/", {"reason": "Serious case review under way"}
-    ).status_code == 302
+    assert (
+        client.post(
+            f"/sharing/governance/{child.pk}/hold/", {"reason": "Serious case review under way"}
+        ).status_code
+        == 302
+    )
     text = page(client.get(f"/sharing/governance/{child.pk}/"))
-    assert "On hold" in text and "Serious case review" in text
-    assert "child.view" in text and '<td class="govuk-table__cell">mo</td>' in text
+    assert "On hold" in text
+    assert "Serious case review" in text
+    assert "child.view" in text
+    assert '<td class="govuk-table__cell">mo</td>' in text
     assert client.post(f"/sharing/governance/{child.pk}/lift/hold/").status_code == 302
     assert "On hold" not in page(client.get(f"/sharing/governance/{child.pk}/"))

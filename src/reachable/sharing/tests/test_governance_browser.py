@@ -51,7 +51,9 @@ def test_share_break_glass_and_subject_access(browser_page: Page) -> None:
     page.check("label:has-text('Protecting a child from harm')")
     page.check("label:has-text('Who the child is')")
     page.check("label:has-text('Education: attendance')")
-    page.fill("#id_reason", "Older males waiting at the school gate; the school must watch for them.")
+    page.fill(
+        "#id_reason", "Older males waiting at the school gate; the school must watch for them."
+    )
     page.check("label:has-text('refused')")
     page.fill("#id_consent_override_reason", "Risk of significant harm outweighs his refusal.")
     page.fill("#id_child_views", "He does not want teachers to know.")

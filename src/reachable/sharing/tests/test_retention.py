@@ -87,8 +87,10 @@ def test_approval_deletes_and_anonymises_exactly_what_is_due(cohort, dee) -> Non
     assert not Child.objects.filter(pk=deleted).exists()
     assert _rows_about({deleted}) == 0
     anonymised = Child.objects.get(pk=cohort["closed case"].pk)
-    assert anonymised.given_name == "Anonymised" and anonymised.date_of_birth.day == 1
-    assert anonymised.identifiers.count() == 0 and anonymised.carers.count() == 0
+    assert anonymised.given_name == "Anonymised"
+    assert anonymised.date_of_birth.day == 1
+    assert anonymised.identifiers.count() == 0
+    assert anonymised.carers.count() == 0
     assert Case.objects.filter(child=anonymised).exists(), "kept for statistics"
     assert not Child.objects.filter(pk__in=[anonymised.pk], given_name="Jay").exists()
     assert {k: _rows_about({pk}) for k, pk in untouched.items()} == rows_before
@@ -142,7 +144,8 @@ def test_the_review_page_approves_in_one_step(cohort, dee) -> None:
     assert review is not None
     client = signed_in_client(dee)
     listing = client.get(f"/sharing/governance/retention/{review.pk}/").content.decode()
-    assert "1 due" not in listing and "2 due" in listing
+    assert "1 due" not in listing
+    assert "2 due" in listing
     response = client.post(
         f"/sharing/governance/retention/{review.pk}/", {"decision": "approve", "note": ""}
     )
