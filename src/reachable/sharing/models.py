@@ -26,7 +26,7 @@ def _code(list_key: str, **kwargs: object) -> models.ForeignKey:
     )
 
 
-def agreement_field() -> models.ForeignKey:
+def agreement_field() -> models.ForeignKey[Agreement | None, Agreement | None]:
     """The agreement a disclosure was made under, for models of other apps that disclose."""
     return models.ForeignKey(
         "sharing.Agreement",
