@@ -64,7 +64,7 @@ def bench_synth(label: str, database_url: str, children: int) -> None:
     )
 
 
-def bench_search(database_url: str, samples: int = 300) -> None:
+def bench_search(database_url: str, samples: int = 300, username: str = "mace.norfolk") -> None:
     os.environ.update(base_env(database_url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "reachable.settings"
     import django
@@ -76,7 +76,7 @@ def bench_search(database_url: str, samples: int = 300) -> None:
     from reachable.children.models import Child
     from reachable.children.selectors import child_search, children_visible
 
-    user = User.objects.get(username="mace.norfolk")
+    user = User.objects.get(username=username)
     visible = children_visible(user).count()
     total = Child.objects.count()
     rng = random.Random(42)
@@ -104,7 +104,8 @@ def bench_search(database_url: str, samples: int = 300) -> None:
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
-        f"search on {connection.vendor}: {total:,} children, user sees {visible:,}; {len(timings)} queries with a typo: "
+        f"search on {connection.vendor} as {username}: {total:,} children, user sees {visible:,}; "
+        f"{len(timings)} queries with a typo: "
         f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms; "
         f"target found in results {found}/{len(queries)}"
     )
