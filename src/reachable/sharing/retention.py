@@ -158,9 +158,16 @@ def child_anonymise(child: Child) -> int:
     from reachable.casework.models import PeerLink, PlaceLink
 
     tree = record_tree(child)
+    records = set(tree[Child])
     rows = 0
     for model, objects in tree.items():
-        if model in IDENTIFYING or model in (PeerLink, PlaceLink):
+        if model is PeerLink:
+            # The child's own links go; another child's link to this (now nameless) record is
+            # part of that child's history and stays.
+            own = [pk for pk, link in objects.items() if link.child_id in records]  # type: ignore[attr-defined]
+            rows += PeerLink.objects.filter(pk__in=own).delete()[0]
+            continue
+        if model in IDENTIFYING or model is PlaceLink:
             rows += model._default_manager.filter(pk__in=list(objects)).delete()[0]
             continue
         for obj in objects.values():

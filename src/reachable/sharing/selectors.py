@@ -17,6 +17,7 @@ from reachable.children.models import Child
 from reachable.sharing.models import (
     Agreement,
     Alert,
+    BreakGlass,
     Dispute,
     LegalHold,
     Restriction,
@@ -160,6 +161,14 @@ def disputes_of(child_id: int) -> QuerySet[Dispute]:
 
 def open_disputes(child_id: int) -> QuerySet[Dispute]:
     return disputes_of(child_id).filter(status=Dispute.Status.OPEN)
+
+
+def open_disputes_all() -> QuerySet[Dispute]:
+    return Dispute.objects.filter(status=Dispute.Status.OPEN).order_by("raised_at")
+
+
+def break_glass_recent() -> QuerySet[BreakGlass]:
+    return BreakGlass.objects.select_related("user").order_by("-opened_at")
 
 
 def retention_reviews() -> QuerySet[RetentionReview]:

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reachable.accounts.decorators import public, require_capability, signed_in
+from reachable.audit.services import audit_record
 from reachable.children.selectors import child_get_for_user
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import posted, save_form
@@ -185,15 +186,12 @@ def governance(request: HttpRequest) -> HttpResponse:
     form = forms.RecordNumberForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return redirect("sharing:child_governance", pk=form.cleaned_data["record"])
-    from reachable.sharing.models import BreakGlass, Dispute
-
     context = {
         "form": form,
         "reviews": selectors.retention_reviews()[:5],
         "sars": selectors.subject_access_requests()[:10],
-        "disputes": Dispute.objects.filter(status=Dispute.Status.OPEN).order_by("raised_at")[:20],
-        "glass": BreakGlass.objects.select_related("user").order_by("-opened_at")[:20],
-        "rules": RetentionRule.objects.order_by("key"),
+        "disputes": selectors.open_disputes_all()[:20],
+        "glass": selectors.break_glass_recent()[:20],
     }
     return render(request, "sharing/governance.html", context)
 
@@ -358,10 +356,10 @@ def sar_new(request: HttpRequest) -> HttpResponse:
 @require_capability("governance.manage")
 def sar_download(request: HttpRequest, pk: int) -> HttpResponse:
     sar: SubjectAccessRequest = selectors.subject_access_request_get(pk)
-    from reachable.audit.services import audit_record
-
+    if sar.export is None:
+        raise Http404("No export has been prepared for this request")
     audit_record(user=request.user, action="sar.download", obj=sar, child_id=sar.child_id)
-    response = HttpResponse(bytes(sar.export or b""), content_type="application/zip")
+    response = HttpResponse(bytes(sar.export), content_type="application/zip")
     response["Content-Disposition"] = (
         f'attachment; filename="subject-access-{sar.requested_child_id}-{sar.pk}.zip"'
     )

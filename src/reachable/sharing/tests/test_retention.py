@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from reachable.audit.models import AuditEvent
 from reachable.audit.services import audit_verify
-from reachable.casework.models import Case
+from reachable.casework.models import Case, PeerLink
 from reachable.children.models import Child
 from reachable.core.models import Team
 from reachable.sharing.models import RetentionItem, RetentionReview
@@ -92,6 +92,8 @@ def test_approval_deletes_and_anonymises_exactly_what_is_due(cohort, dee) -> Non
     assert anonymised.identifiers.count() == 0
     assert anonymised.carers.count() == 0
     assert Case.objects.filter(child=anonymised).exists(), "kept for statistics"
+    assert not PeerLink.objects.filter(child=anonymised).exists()
+    assert PeerLink.objects.filter(peer=anonymised).exists(), "the other child's link stays"
     assert not Child.objects.filter(pk__in=[anonymised.pk], given_name="Jay").exists()
     assert {k: _rows_about({pk}) for k, pk in untouched.items()} == rows_before
 
