@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "reachable.synth",
     "reachable.custody",
     "reachable.casework",
+    "reachable.returns",
 ]
 
 # Apps that read their own sections of the partnership file, in order, inside the same transaction.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("custody/", include("reachable.custody.urls")),
     path("casework/", include("reachable.casework.urls")),
     path("", include("reachable.sharing.urls")),
+    path("returns/", include("reachable.returns.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,7 @@ NAVIGATION = [
     ("Emergency access", "sharing:break_glass", "sharing.break_glass"),
     ("Data protection", "sharing:governance", "governance.manage"),
     ("Sharing agreements", "sharing:agreements", None),
+    ("Minimum dataset", "returns:spec", None),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
     ("Reference data and users", "admin:index", "reference.edit"),

@@ -34,6 +34,7 @@ class Command(BaseCommand):
             )
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("returns_spec_load", verbosity=0)
         if not Child.objects.exists():
             self.stdout.write(
                 f"Generating the synthetic partnership ({children} children, seed {seed})..."
