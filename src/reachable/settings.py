@@ -85,6 +85,7 @@ REACHABLE_PARTNERSHIP_SECTIONS = [
     "reachable.casework.services.referral_routes_load",
     "reachable.sharing.services.agreements_load",
     "reachable.sharing.services.retention_rules_load",
+    "reachable.returns.services.return_periods_load",
 ]
 
 # Background jobs (imports). Production stores them in the database for `reachable db_worker` to run;
@@ -106,6 +107,19 @@ TASKS = {
 REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(
     "REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS", 90, minimum=0
 )
+
+# Minimum dataset returns: accepted returns are kept here, pseudonymised (Parquet), and uploads
+# wait here until checked. The linkage key pseudonymises identifiers at upload: keep it secret,
+# the same across the partnership's cycles, and never change it (IDs would no longer match).
+REACHABLE_RETURNS_DIR = Path(envstr("REACHABLE_RETURNS_DIR", str(VAR_DIR / "returns")))
+if PRODUCTION:
+    REACHABLE_LINKAGE_KEY = envstr("REACHABLE_LINKAGE_KEY")
+    if len(REACHABLE_LINKAGE_KEY) < 32:
+        raise ImproperlyConfigured("REACHABLE_LINKAGE_KEY must be at least 32 random characters.")
+else:
+    REACHABLE_LINKAGE_KEY = envstr(
+        "REACHABLE_LINKAGE_KEY", f"insecure-{MODE}-linkage-key-0123456789"
+    )
 
 # Break-glass access to a record outside a user's scope lasts this long, then closes by itself.
 REACHABLE_BREAK_GLASS_MINUTES = envint("REACHABLE_BREAK_GLASS_MINUTES", 60, minimum=1)

@@ -26,6 +26,7 @@ NAVIGATION = [
     ("Data protection", "sharing:governance", "governance.manage"),
     ("Sharing agreements", "sharing:agreements", None),
     ("Minimum dataset", "returns:spec", None),
+    ("Returns", "returns:submissions", "returns.submit"),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
     ("Reference data and users", "admin:index", "reference.edit"),

@@ -40,6 +40,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "casework.figures": frozenset({R.TEAM_MANAGER, R.PROGRAMME_LEAD}),
     "chronology.view": CASE_ROLES | {R.PARTNER_USER},
     "chronology.add": CASE_ROLES | {R.PARTNER_USER},
+    # Minimum dataset returns: submitters send their agency's returns.
+    "returns.submit": frozenset({R.DATA_SUBMITTER}),
     # Information governance. Sharing a record and breaking the glass are for people who work
     # with children; the data protection lead runs retention, subject access and restrictions.
     "sharing.share": CASE_ROLES,

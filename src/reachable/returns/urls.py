@@ -11,4 +11,10 @@ urlpatterns = [
         views.template,
         name="template",
     ),
+    path("submissions/", views.submissions, name="submissions"),
+    path("submissions/new/", views.submission_new, name="submission_new"),
+    path("submissions/<int:pk>/", views.submission, name="submission"),
+    path(
+        "submissions/<int:pk>/problems.<str:fmt>", views.submission_report, name="submission_report"
+    ),
 ]

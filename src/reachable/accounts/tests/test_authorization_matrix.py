@@ -17,7 +17,7 @@ from django.utils import timezone
 from reachable.accounts.roles import Role
 from reachable.audit.models import AuditEvent
 from reachable.children.models import Child
-from reachable.core.models import Agency, Code, Team
+from reachable.core.models import Agency, Area, Code, Team
 from reachable.testing import involve, make_child, make_detention, person, share, signed_in_client
 
 CUSTODY, EXPLOIT, MANAGER = "custody_practitioner", "exploitation_practitioner", "team_manager"
@@ -172,6 +172,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "returns:spec": Endpoint(ALL),
     "returns:domain": Endpoint(ALL, kwargs={"version": "2026.1", "key": "police"}),
     "returns:template": Endpoint(ALL, kwargs={"version": "2026.1", "key": "health", "fmt": "xlsx"}),
+    "returns:submissions": Endpoint(frozenset({SUBMITTER})),
+    "returns:submission_new": Endpoint(frozenset({SUBMITTER})),
+    "returns:submission": Endpoint(frozenset({SUBMITTER}), factory=lambda: _submission()),
+    "returns:submission_report": Endpoint(
+        frozenset({SUBMITTER}), kwargs={"fmt": "csv"}, factory=lambda: _submission()
+    ),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),
@@ -699,3 +705,19 @@ def test_governance_endpoint_on_any_child(role: str, name: str, endpoint: Endpoi
             assert AuditEvent.objects.filter(
                 user=actor, child_id=child.pk, action="governance.view"
             ).exists()
+
+
+def _submission() -> Any:
+    """A return of the submitter actor's agency (Suffolk YJS): the only agency that may see it."""
+    from reachable.returns.models import Domain, ReturnPeriod, Submission
+
+    return Submission.objects.create(
+        agency=Agency.objects.get(slug="suffolk-yjs"),
+        county=Area.objects.get(slug="suffolk"),
+        period=ReturnPeriod.objects.get(label="April to September 2026"),
+        domain=Domain.objects.get(version__version="2026.1", key="youth-justice"),
+        submitted_by=person(SUBMITTER, "suffolk-yjs", username=f"sub-{Submission.objects.count()}"),
+        submitted_at=timezone.now(),
+        filename="return.csv",
+        status="rejected",
+    )

@@ -1,0 +1,303 @@
+"""Submitting minimum dataset returns: who may send what, the background check, and accepting a
+return atomically (pseudonymised, replacing the previous one for the same agency, county, period
+and domain, which is kept as history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from reachable.accounts.permissions import agency_for, can
+from reachable.audit.services import audit_record
+from reachable.core.models import Agency, Area
+from reachable.returns.models import Domain, Measure, ReturnPeriod, ReturnProblem, Submission
+from reachable.returns.pseudonymise import clk_table_sql, person_encode
+from reachable.returns.validation import PROBLEM_LIMIT, check_return, typed_select
+
+
+def return_periods_load(data: dict[str, Any], *, where: str = "return_periods") -> int:
+    """Partnership-file section: the six-monthly return periods."""
+    from reachable.core.services import PartnershipFileError
+
+    count = 0
+    for i, p in enumerate(data.get("return_periods", []), start=1):
+        here = f"{where} #{i} ({p.get('label', '?')})"
+        dates = [p.get(k) for k in ("starts_on", "ends_on", "due_on")]
+        if not p.get("label") or not p.get("spec_version"):
+            raise PartnershipFileError(f"{here}: label and spec_version must be given.")
+        if not all(isinstance(d, dt.date) for d in dates):
+            raise PartnershipFileError(f"{here}: starts_on, ends_on and due_on must be dates.")
+        if not dates[0] < dates[1] < dates[2]:
+            raise PartnershipFileError(f"{here}: the period must start, end, then fall due.")
+        ReturnPeriod.objects.update_or_create(
+            label=p["label"],
+            defaults={
+                "starts_on": dates[0],
+                "ends_on": dates[1],
+                "due_on": dates[2],
+                "spec_version": p["spec_version"],
+                "closed": bool(p.get("closed", False)),
+            },
+        )
+        count += 1
+    return count
+
+
+def counties_of(agency: Agency) -> list[Area]:
+    """The counties an agency covers (it returns data for each separately)."""
+    found: dict[int, Area] = {}
+    for area in agency.areas.select_related("parent"):
+        county = area if area.kind == Area.Kind.COUNTY else area.county()
+        if county is not None:
+            found[county.pk] = county
+    return sorted(found.values(), key=lambda a: a.name)
+
+
+def domains_for(agency: Agency, period: ReturnPeriod) -> list[Domain]:
+    return list(
+        Domain.objects.filter(
+            version__version=period.spec_version,
+            owner_agency_type=agency.agency_type.code,
+        ).order_by("title")
+    )
+
+
+def _safe_name(filename: str) -> str:
+    name = Path(filename).name
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:100] or "return"
+
+
+def submission_queue(
+    *,
+    user: Any,
+    period: ReturnPeriod,
+    domain: Domain,
+    county: Area,
+    filename: str,
+    chunks: Any,
+    gaps: str = "",
+) -> Submission:
+    """Keep the upload (streamed to disk, never whole in memory) and queue its check."""
+    if not can(user, "returns.submit"):
+        raise ValidationError("Your role cannot submit returns.")
+    agency = agency_for(user, "returns.submit")
+    errors: dict[str, list[str]] = {}
+    if period.closed:
+        errors["period"] = [
+            f"The period {period} is closed: returns for it are no longer taken. "
+            "Ask the partnership's analyst to reopen it if a correction is needed."
+        ]
+    if domain.version.version != period.spec_version:
+        errors["domain"] = [
+            f"{period} is returned in version {period.spec_version} of the dataset; "
+            f"choose the {domain.title} return of that version."
+        ]
+    elif domain.owner_agency_type != agency.agency_type.code:
+        errors["domain"] = [
+            f"{agency} ({agency.agency_type.label}) does not return the {domain.title} domain."
+        ]
+    if county not in counties_of(agency):
+        errors["county"] = [f"{agency} does not cover {county}. Choose one of its counties."]
+    if Path(filename).suffix.lower() not in {".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"}:
+        errors["file"] = ["Upload a CSV, XLSX or ODS file (the template is XLSX or CSV)."]
+    if errors:
+        raise ValidationError(errors)
+    submission = Submission.objects.create(
+        agency=agency,
+        county=county,
+        period=period,
+        domain=domain,
+        submitted_by=user,
+        submitted_at=timezone.now(),
+        filename=Path(filename).name[:200],
+        gaps=gaps.strip(),
+    )
+    folder = upload_dir(submission)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / _safe_name(filename)).open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    audit_record(
+        user=user,
+        action="return.submit",
+        obj=submission,
+        detail={"domain": domain.key, "county": county.slug, "period": period.label},
+    )
+    from reachable.returns.tasks import run_submission_check
+
+    run_submission_check.enqueue(submission.pk)
+    return submission
+
+
+def _progress(jobs: Any, text: str) -> None:
+    # Autocommitted, so the status page sees it while the check goes on.
+    jobs.update(progress=text)
+
+
+def upload_dir(submission: Submission) -> Path:
+    return Path(settings.REACHABLE_RETURNS_DIR) / "uploads" / str(submission.pk)
+
+
+def stored_path(submission: Submission) -> Path:
+    return Path(settings.REACHABLE_RETURNS_DIR) / "accepted" / f"{submission.pk}.parquet"
+
+
+def names_path(submission: Submission) -> Path:
+    return stored_path(submission).with_name(f"{submission.pk}-names.parquet")
+
+
+def _kept_value(measure: Measure | None, value: str) -> str:
+    # Values in identifier columns are names, dates of birth, references: not kept on the server.
+    if measure is not None and measure.role == Measure.Role.IDENTIFIER:
+        return ""
+    return value[:200]
+
+
+def submission_process(submission: Submission) -> Submission:
+    """Check the uploaded file; accept it (pseudonymised) or record its problems. The upload is
+    deleted either way."""
+    jobs = Submission.objects.filter(pk=submission.pk)
+    folder = upload_dir(submission)
+    files = sorted(folder.glob("*")) if folder.exists() else []
+    con = duckdb.connect()
+    try:
+        if not files:
+            raise ValidationError("The uploaded file is missing; upload it again.")
+        jobs.update(status=Submission.Status.CHECKING, progress="Reading the file")
+        period = submission.period
+        checked = check_return(
+            files[0],
+            filename=submission.filename,
+            domain=submission.domain,
+            period=(period.starts_on, period.ends_on),
+            con=con,
+            workdir=folder,
+            progress=lambda text: _progress(jobs, text),
+        )
+        if not checked.ok:
+            measures = {m.name: m for m in submission.domain.measures.all()}
+            with transaction.atomic():
+                ReturnProblem.objects.bulk_create(
+                    ReturnProblem(
+                        submission=submission,
+                        row=p.row,
+                        column=p.column[:100],
+                        value=_kept_value(
+                            measures.get(checked.columns.get(p.column, p.column)), p.value
+                        ),
+                        message=p.message,
+                    )
+                    for p in checked.problems[:PROBLEM_LIMIT]
+                )
+                jobs.update(
+                    status=Submission.Status.REJECTED,
+                    rows=checked.rows,
+                    problem_count=checked.problem_count,
+                    notes=checked.notes,
+                    progress="",
+                    finished_at=timezone.now(),
+                )
+            audit_record(
+                user=None,
+                action="return.reject",
+                obj=submission,
+                detail={"problems": checked.problem_count},
+            )
+        else:
+            jobs.update(progress=f"Storing {checked.rows:,} rows")
+            _accept(submission, checked.columns, checked.rows, checked.notes, con)
+    except ValidationError as exc:
+        jobs.update(
+            status=Submission.Status.FAILED,
+            progress=" ".join(exc.messages),
+            finished_at=timezone.now(),
+        )
+    finally:
+        con.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    submission.refresh_from_db()
+    return submission
+
+
+def _accept(
+    submission: Submission,
+    columns: dict[str, str],
+    rows: int,
+    notes: list[str],
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    domain = submission.domain
+    con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS {typed_select(domain, columns)}")
+    measures = [
+        m.name
+        for m in domain.measures.all()
+        if m.name in columns.values() and m.role != Measure.Role.IDENTIFIER
+    ]
+    target = stored_path(submission)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def write(select: str, path: Path) -> None:
+        partial = path.with_suffix(".partial")
+        con.execute(f"COPY ({select}) TO '{partial}' (FORMAT parquet)")
+        written.append(partial)
+
+    if domain.level == Domain.Level.PERSON:
+        con.execute(clk_table_sql())
+        for statement in person_encode(
+            submission.agency.slug, dict.fromkeys(columns.values(), ""), measures
+        ):
+            con.execute(statement)
+        write("SELECT * FROM person_rows", target)
+        # Each name's code and filter, without the name, for linkage.
+        write("SELECT h, clk FROM name_codes", names_path(submission))
+    else:
+        write("SELECT * FROM typed", target)
+    try:
+        with transaction.atomic():
+            previous = (
+                Submission.objects.select_for_update()
+                .filter(
+                    agency=submission.agency,
+                    county=submission.county,
+                    period=submission.period,
+                    domain__key=domain.key,
+                    status=Submission.Status.ACCEPTED,
+                )
+                .exclude(pk=submission.pk)
+                .first()
+            )
+            if previous is not None:
+                Submission.objects.filter(pk=previous.pk).update(
+                    status=Submission.Status.SUPERSEDED
+                )
+            Submission.objects.filter(pk=submission.pk).update(
+                status=Submission.Status.ACCEPTED,
+                rows=rows,
+                notes=notes,
+                progress="",
+                stored_as=str(target),
+                replaces=previous,
+                finished_at=timezone.now(),
+            )
+            audit_record(
+                user=None,
+                action="return.accept",
+                obj=submission,
+                detail={"rows": rows, "replaces": previous.pk if previous else None},
+            )
+            for partial in written:
+                partial.rename(partial.with_suffix(".parquet"))
+    except Exception:
+        for partial in written:
+            partial.unlink(missing_ok=True)
+        raise

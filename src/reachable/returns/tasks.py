@@ -1,0 +1,18 @@
+"""Background jobs for returns: a queued return is checked, then accepted or rejected, here."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from reachable.returns.models import Submission
+from reachable.returns.services import submission_process
+
+
+@task()
+def run_submission_check(submission_id: int) -> str:
+    submission = Submission.objects.select_related("period", "domain", "agency").get(
+        pk=submission_id
+    )
+    if submission.finished:
+        return submission.status  # a re-delivered job changes nothing
+    return submission_process(submission).status
