@@ -27,6 +27,7 @@ NAVIGATION = [
     ("Sharing agreements", "sharing:agreements", None),
     ("Minimum dataset", "returns:spec", None),
     ("Returns", "returns:submissions", "returns.submit"),
+    ("Completeness", "returns:completeness", "returns.completeness"),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
     ("Reference data and users", "admin:index", "reference.edit"),

@@ -42,6 +42,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "chronology.add": CASE_ROLES | {R.PARTNER_USER},
     # Minimum dataset returns: submitters send their agency's returns.
     "returns.submit": frozenset({R.DATA_SUBMITTER}),
+    "returns.completeness": frozenset({R.DATA_SUBMITTER, R.ANALYST, R.PROGRAMME_LEAD}),
     # Information governance. Sharing a record and breaking the glass are for people who work
     # with children; the data protection lead runs retention, subject access and restrictions.
     "sharing.share": CASE_ROLES,

@@ -136,6 +136,11 @@ class Submission(models.Model):
     rows = models.PositiveIntegerField(default=0)
     problem_count = models.PositiveIntegerField(default=0)
     notes = models.JSONField(default=list, blank=True)
+    measures_present = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Measures with at least one value in the accepted return.",
+    )
     gaps = models.TextField(
         blank=True, help_text="Why some measures are not captured yet (shown on completeness)."
     )

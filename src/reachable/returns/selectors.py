@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from reachable.accounts.roles import Role
+from reachable.core.models import Area
 from reachable.returns.models import Domain, Measure, ReturnPeriod, SpecVersion, Submission
 
 
@@ -48,3 +50,61 @@ def submission_get_for_user(user: Any, pk: int) -> Submission:
 
 def open_periods() -> QuerySet[ReturnPeriod]:
     return ReturnPeriod.objects.filter(closed=False).order_by("starts_on")
+
+
+@dataclass(frozen=True)
+class Cell:
+    state: str  # "submitted", "partial" (return in, measure empty or missing), "missing"
+    label: str
+
+
+@dataclass
+class CompletenessRow:
+    domain: Domain
+    measure: Measure
+    cells: list[Cell]
+
+
+@dataclass
+class Completeness:
+    period: ReturnPeriod
+    counties: list[Area]
+    rows: list[CompletenessRow]
+    gaps: list[tuple[Submission, str]]
+
+
+def completeness(period: ReturnPeriod) -> Completeness:
+    """Measure x county for one period, from the accepted returns (any agency of the county)."""
+    counties = list(
+        Area.objects.filter(kind=Area.Kind.COUNTY, partnership__isnull=False).order_by("name")
+    )
+    domains = list(
+        Domain.objects.filter(version__version=period.spec_version)
+        .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("position")))
+        .order_by("title")
+    )
+    accepted = list(
+        Submission.objects.filter(period=period, status=Submission.Status.ACCEPTED).select_related(
+            "agency", "county", "domain"
+        )
+    )
+    present: dict[tuple[str, int], set[str]] = {}
+    for sub in accepted:
+        present.setdefault((sub.domain.key, sub.county_id), set()).update(sub.measures_present)
+    rows = []
+    for domain in domains:
+        for measure in domain.measures.all():
+            if measure.role == Measure.Role.IDENTIFIER:
+                continue
+            cells = []
+            for county in counties:
+                got = present.get((domain.key, county.pk))
+                if got is None:
+                    cells.append(Cell("missing", "Not yet captured"))
+                elif measure.name in got:
+                    cells.append(Cell("submitted", "Submitted"))
+                else:
+                    cells.append(Cell("partial", "Return in, measure not captured"))
+            rows.append(CompletenessRow(domain, measure, cells))
+    gaps = [(s, s.gaps) for s in accepted if s.gaps]
+    return Completeness(period, counties, rows, gaps)

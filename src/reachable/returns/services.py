@@ -228,6 +228,15 @@ def submission_process(submission: Submission) -> Submission:
     return submission
 
 
+def _measures_present(con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> list[str]:
+    """The measures of the return with at least one value (for the completeness matrix)."""
+    names = list(columns.values())
+    counts = con.execute(
+        "SELECT " + ", ".join(f'count("{n}")' for n in names) + " FROM typed"
+    ).fetchone()
+    return [n for n, c in zip(names, counts or [], strict=False) if c]
+
+
 def _accept(
     submission: Submission,
     columns: dict[str, str],
@@ -251,6 +260,7 @@ def _accept(
         con.execute(f"COPY ({select}) TO '{partial}' (FORMAT parquet)")
         written.append(partial)
 
+    present = _measures_present(con, columns)
     if domain.level == Domain.Level.PERSON:
         con.execute(clk_table_sql())
         for statement in person_encode(
@@ -286,6 +296,7 @@ def _accept(
                 notes=notes,
                 progress="",
                 stored_as=str(target),
+                measures_present=present,
                 replaces=previous,
                 finished_at=timezone.now(),
             )

@@ -11,6 +11,7 @@ urlpatterns = [
         views.template,
         name="template",
     ),
+    path("completeness/", views.completeness, name="completeness"),
     path("submissions/", views.submissions, name="submissions"),
     path("submissions/new/", views.submission_new, name="submission_new"),
     path("submissions/<int:pk>/", views.submission, name="submission"),

@@ -173,6 +173,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "returns:domain": Endpoint(ALL, kwargs={"version": "2026.1", "key": "police"}),
     "returns:template": Endpoint(ALL, kwargs={"version": "2026.1", "key": "health", "fmt": "xlsx"}),
     "returns:submissions": Endpoint(frozenset({SUBMITTER})),
+    "returns:completeness": Endpoint(frozenset({SUBMITTER, ANALYST, PROGRAMME})),
     "returns:submission_new": Endpoint(frozenset({SUBMITTER})),
     "returns:submission": Endpoint(frozenset({SUBMITTER}), factory=lambda: _submission()),
     "returns:submission_report": Endpoint(

@@ -4,6 +4,7 @@ and keeps it, and nobody submits for a period, domain or county that is not thei
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import hmac
@@ -198,3 +199,25 @@ def test_bad_return_periods_in_the_partnership_file_are_named() -> None:
     with pytest.raises(PartnershipFileError, match="must be dates"):
         return_periods_load({"return_periods": [good | {"starts_on": "April"}]})
     assert return_periods_load({"return_periods": [good]}) == 1
+
+
+def test_completeness_shows_each_measure_by_county_with_the_reasons_for_gaps(kai) -> None:
+    header = "local_id,given_name,family_name,date_of_birth,sex,cce_concern,identified_on"
+    _upload(
+        signed_in_client(kai),
+        [header, "YJ-1,Jay,Okafor,2010-03-27,M,Y,2026-05-02"],
+        gaps="Care status is held in another system until January",
+    )
+    analyst = signed_in_client(person("analyst", "partnership-team", username="ana.analyst"))
+    csv_text = analyst.get("/returns/completeness/?format=csv").content.decode()
+    table = {(r[0], r[1]): r[2:] for r in csv.reader(io.StringIO(csv_text))}
+    counties = table[("Domain", "Measure")]
+    suffolk = counties.index("Suffolk")
+    norfolk = counties.index("Norfolk")
+    assert table[("Youth Justice", "cce_concern")][suffolk] == "Submitted"
+    assert table[("Youth Justice", "care_status")][suffolk] == "Return in, measure not captured"
+    assert table[("Youth Justice", "cce_concern")][norfolk] == "Not yet captured"
+    assert table[("Police", "offence")][suffolk] == "Not yet captured"
+    assert ("Youth Justice", "given_name") not in table, "identifiers are not measures"
+    text = page(analyst.get("/returns/completeness/"))
+    assert "Care status is held in another system until January" in text
