@@ -208,3 +208,15 @@ def child_for_governance(*, user: Any, pk: int, action: str) -> Child:
         raise Http404("No child's record has that number")
     audit_record(user=user, action=action, obj=child, child_id=child.pk)
     return child
+
+
+def share_get_for_withdrawal(user: Any, pk: int) -> Share:
+    """A share the user's agency made (only the agency that shared may withdraw it), else 404."""
+    found = (
+        Share.objects.filter(pk=pk, from_agency_id__in=agency_ids_for(user))
+        .select_related("child", "to_agency")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such share")
+    return found

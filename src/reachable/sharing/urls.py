@@ -9,6 +9,7 @@ urlpatterns = [
     path("sharing/children/<int:pk>/share/", views.share_new, name="share_new"),
     path("sharing/children/<int:pk>/disclosures/", views.disclosures, name="disclosures"),
     path("sharing/children/<int:pk>/dispute/", views.dispute_new, name="dispute_new"),
+    path("sharing/shares/<int:pk>/withdraw/", views.share_withdraw, name="share_withdraw"),
     path("sharing/break-glass/", views.break_glass, name="break_glass"),
     path("sharing/alerts/", views.alerts, name="alerts"),
     path("sharing/governance/", views.governance, name="governance"),

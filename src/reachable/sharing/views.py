@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reachable.accounts.decorators import public, require_capability, signed_in
+from reachable.accounts.permissions import agency_ids_for, can
 from reachable.audit.services import audit_record
 from reachable.children.selectors import child_get_for_user
 from reachable.lib.forms import apply_service_errors
@@ -105,7 +106,14 @@ def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sharing/disclosures.html",
-        {"child": child, "shares": selectors.disclosures_of(child.pk), "page_obj": log},
+        {
+            "child": child,
+            "shares": selectors.disclosures_of(child.pk),
+            "page_obj": log,
+            "withdraw_from": agency_ids_for(request.user)
+            if can(request.user, "sharing.share")
+            else [],
+        },
     )
 
 
@@ -134,6 +142,21 @@ def dispute_new(request: HttpRequest, pk: int) -> HttpResponse:
         caption=child.full_name,
         back=f"/children/{child.pk}/",
     )
+
+
+@require_capability("sharing.share")
+@require_POST
+def share_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    share = selectors.share_get_for_withdrawal(request.user, pk)
+    try:
+        services.share_withdraw(
+            user=request.user, share=share, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Share with {share.to_agency} withdrawn.")
+    return redirect("sharing:disclosures", pk=share.child_id)
 
 
 @require_capability("sharing.break_glass")

@@ -154,6 +154,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "sharing:disclosures": Endpoint(SEE_CHILDREN, on_child=True),
     "sharing:dispute_new": Endpoint(CASEWORK, on_child=True),
     "sharing:break_glass": Endpoint(CASEWORK),
+    # POST only (405 to a GET from someone allowed); the share is one the actor's agency made.
+    "sharing:share_withdraw": Endpoint(CASEWORK, ok_status=405, factory=lambda: _a_share()),
     "sharing:alerts": Endpoint(ALL),
     "sharing:governance": Endpoint(frozenset({DPL})),
     "sharing:child_governance": Endpoint(frozenset({DPL}), any_child=True),
@@ -722,3 +724,8 @@ def _submission() -> Any:
         filename="return.csv",
         status="rejected",
     )
+
+
+def _a_share() -> Any:
+    child = make_child()
+    return share(child, "norfolk-education", by=_actor_colleague(child))

@@ -253,3 +253,26 @@ def test_expiry_alerts_go_once_to_admins_and_data_protection_leads() -> None:
     assert Alert.objects.filter(recipient=admin, kind="agreement-expiry").count() == 1
     assert Alert.objects.filter(recipient=lead, kind="agreement-expiry").count() == 1
     assert not Alert.objects.filter(recipient=practitioner).exists()
+
+
+def test_the_sharing_agency_withdraws_a_share_from_the_record_page(mo, sam) -> None:
+    from reachable.testing import involve, page, signed_in_client
+
+    child = make_child()
+    involve(child, "norfolk-mace")
+    share = _share(mo, child, "norfolk-education")
+    colleague = person("team_manager", "norfolk-childrens", "norfolk-mace", username="grace.mgr")
+    outsider = person("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", username="kit")
+    url = f"/sharing/shares/{share.pk}/withdraw/"
+    assert signed_in_client(outsider).post(url, {"reason": "Not mine"}).status_code == 404
+    assert signed_in_client(sam).post(url, {"reason": "Not mine"}).status_code == 403
+    client = signed_in_client(colleague)
+    client.post(url, {"reason": ""})
+    share.refresh_from_db()
+    assert share.revoked_at is None, "a reason is needed"
+    response = client.post(url, {"reason": "Sent to the wrong school"})
+    assert response["Location"] == f"/sharing/children/{child.pk}/disclosures/"
+    share.refresh_from_db()
+    assert share.revoked_by == colleague
+    assert not children_visible(sam).filter(pk=child.pk).exists()
+    assert "Withdrawn" in page(client.get(response["Location"]))
