@@ -23,6 +23,17 @@ def children_visible(user: Any) -> QuerySet[Child]:
     return Child.objects.filter(child_scope(user), merged_into__isnull=True)
 
 
+def merged_target(pk: int) -> int:
+    """The record a (possibly merged) record number stands for now: merges are followed to the
+    record kept. Returns ``pk`` itself for a record never merged, or one that does not exist."""
+    target_pk, hops = pk, 0
+    child = Child.objects.filter(pk=pk).only("pk", "merged_into").first()
+    while child is not None and child.merged_into_id is not None and hops < 10:
+        target_pk, hops = child.merged_into_id, hops + 1
+        child = Child.objects.filter(pk=target_pk).only("pk", "merged_into").first()
+    return target_pk
+
+
 def child_get_for_user(
     user: Any, pk: int, *, action: str = "child.view", reason: str = ""
 ) -> Child:
@@ -30,12 +41,7 @@ def child_get_for_user(
 
     A merged record resolves to the record it was merged into.
     """
-    child = Child.objects.filter(pk=pk).only("pk", "merged_into").first()
-    target_pk = pk
-    hops = 0
-    while child is not None and child.merged_into_id is not None and hops < 10:
-        target_pk, hops = child.merged_into_id, hops + 1
-        child = Child.objects.filter(pk=target_pk).only("pk", "merged_into").first()
+    target_pk = merged_target(pk)
     found = (
         Child.objects.filter(child_scope(user), pk=target_pk)
         .select_related("sex", "ethnicity", "home_la", "home_la__parent")

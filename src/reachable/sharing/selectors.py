@@ -14,6 +14,7 @@ from reachable.accounts.permissions import agency_ids_for
 from reachable.audit.models import AuditEvent
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
+from reachable.children.selectors import merged_target
 from reachable.sharing.models import (
     Agreement,
     Alert,
@@ -198,11 +199,7 @@ def child_for_governance(*, user: Any, pk: int, action: str) -> Child:
 
     Merged records resolve to the record they were merged into, as everywhere else.
     """
-    child = Child.objects.filter(pk=pk).select_related("sex", "home_la").first()
-    while child is not None and child.merged_into_id is not None:
-        child = (
-            Child.objects.filter(pk=child.merged_into_id).select_related("sex", "home_la").first()
-        )
+    child = Child.objects.filter(pk=merged_target(pk)).select_related("sex", "home_la").first()
     if child is None:
         audit_record(user=user, action=f"{action}.denied", child_id=pk, detail={"id": pk})
         raise Http404("No child's record has that number")

@@ -21,6 +21,7 @@ from reachable.accounts.permissions import agency_for, team_ids_for_roles
 from reachable.accounts.roles import Role
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
+from reachable.children.selectors import merged_target
 from reachable.core.models import Agency, Code
 from reachable.sharing.models import (
     Agreement,
@@ -400,9 +401,7 @@ def _holders_of(role: str, *, team_ids: list[int] | None = None) -> list[User]:
 def break_glass_open(*, user: Any, child_pk: int, reason: str) -> BreakGlass:
     """Open a record outside the user's scope for a limited time, telling their manager and the DPO."""
     errors: dict[str, list[str]] = {}
-    child = Child.objects.filter(pk=child_pk).first()
-    while child is not None and child.merged_into_id is not None:
-        child = Child.objects.filter(pk=child.merged_into_id).first()
+    child = Child.objects.filter(pk=merged_target(child_pk)).first()
     if child is None:
         errors["record"] = ["No child's record has that number. Check it and try again."]
     if len(reason.strip()) < MIN_REASON_LENGTH:

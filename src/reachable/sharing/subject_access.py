@@ -19,6 +19,7 @@ from django.utils import timezone
 from reachable.accounts.models import User
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
+from reachable.children.selectors import merged_target
 from reachable.sharing.models import SubjectAccessRequest
 from reachable.sharing.record_tree import record_tree, row_values
 from reachable.sharing.selectors import access_log_of
@@ -66,8 +67,7 @@ def sar_record(
     if errors:
         raise ValidationError(errors)
     assert child is not None
-    while child.merged_into_id is not None:
-        child = Child.objects.get(pk=child.merged_into_id)
+    child = Child.objects.get(pk=merged_target(child.pk))
     sar = SubjectAccessRequest.objects.create(
         child=child,
         requested_child_id=child_pk,
