@@ -43,6 +43,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Minimum dataset returns: submitters send their agency's returns.
     "returns.submit": frozenset({R.DATA_SUBMITTER}),
     "returns.completeness": frozenset({R.DATA_SUBMITTER, R.ANALYST, R.PROGRAMME_LEAD}),
+    # Linkage works on pseudonymised records only, and only the partnership's analysts run it.
+    "returns.link": frozenset({R.ANALYST}),
+    # The regional baseline: analysts see exact figures; others see small numbers suppressed.
+    "returns.baseline": frozenset({R.ANALYST, R.PROGRAMME_LEAD, R.PARTNERSHIP_ADMIN}),
     # Information governance. Sharing a record and breaking the glass are for people who work
     # with children; the data protection lead runs retention, subject access and restrictions.
     "sharing.share": CASE_ROLES,

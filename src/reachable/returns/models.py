@@ -176,3 +176,127 @@ class ReturnProblem(models.Model):
 
     def __str__(self) -> str:
         return f"Row {self.row}, {self.column}: {self.message}"
+
+
+class LinkageRun(models.Model):
+    """One linkage of every accepted person-level return up to a period (Splink, pseudonymised).
+
+    The records each person ID holds are in a Parquet snapshot per run (``persons_file``); a later
+    run starts from the last finished run's snapshot, so IDs stay the same across cycles."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to run"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Estimate the model and link"
+        DECISIONS = "decisions", "Apply review decisions to the last linkage"
+
+    period = models.ForeignKey(ReturnPeriod, on_delete=models.PROTECT, related_name="linkage_runs")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FULL)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.CharField(max_length=200, blank=True)
+    accept_at = models.FloatField(
+        help_text="Pairs at or above this match probability are linked without review."
+    )
+    review_from = models.FloatField(
+        help_text="Pairs from this probability up to the acceptance threshold go to review."
+    )
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The run whose person IDs this run carries forward.",
+    )
+    model = models.JSONField(default=dict, blank=True, help_text="The Splink model, as estimated.")
+    records = models.PositiveIntegerField(default=0)
+    pairs_scored = models.PositiveIntegerField(default=0)
+    links = models.PositiveIntegerField(default=0)
+    for_review = models.PositiveIntegerField(default=0)
+    persons = models.PositiveIntegerField(default=0)
+    new_persons = models.PositiveIntegerField(default=0)
+    highest_person_id = models.PositiveBigIntegerField(
+        default=0, help_text="The highest person ID issued so far (IDs are never reused)."
+    )
+    pairs_file = models.CharField(max_length=300, blank=True)
+    persons_file = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Linkage {self.pk} ({self.period})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class PairReview(models.Model):
+    """A pair of records in the uncertain band, for an analyst to decide (clerical review).
+
+    Keyed by the two pseudonymised record keys, so a decision holds for every later run."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Not yet reviewed"
+        SAME = "same", "The same child"
+        DIFFERENT = "different", "Different children"
+
+    key_l = models.CharField(max_length=64)
+    key_r = models.CharField(max_length=64)
+    agency_l = models.CharField(max_length=80)
+    agency_r = models.CharField(max_length=80)
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="reviews")
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+    weights = models.JSONField(help_text="The match weight each comparison added.")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-match_probability"]
+        constraints = [models.UniqueConstraint(fields=["key_l", "key_r"], name="pair_review_once")]
+
+    def __str__(self) -> str:
+        return f"Pair {self.pk} ({self.match_probability:.3f})"
+
+
+class PersonChange(models.Model):
+    """A partnership person ID merged into another, or records split away from one, and why."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Merged"
+        SPLIT = "split", "Split"
+
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    person_id = models.PositiveBigIntegerField(help_text="The ID merged away, or split from.")
+    other_id = models.PositiveBigIntegerField(help_text="The ID kept, or the records' new ID.")
+    records = models.PositiveIntegerField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["run", "kind", "person_id"]
+        indexes = [models.Index(fields=["person_id"]), models.Index(fields=["other_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {person_reference(self.person_id)}"
+
+
+def person_reference(person_id: int) -> str:
+    """How a partnership person ID is written: RP-0000042."""
+    return f"RP-{person_id:07d}"

@@ -1,0 +1,261 @@
+"""Cross-agency linkage of pseudonymised person-level returns with Splink (DuckDB backend).
+
+Nothing here sees a name: records carry keyed hashes of names and date of birth (exact matching
+and blocking), keyed Bloom filters of the names (Dice similarity, so spelling slips still score),
+year and month of birth, sex and postcode district (see ``pseudonymise``).
+
+The model is Fellegi-Sunter: u probabilities from random pairs, m probabilities by expectation
+maximisation on two blocking passes, and a match weight per pair that is the sum of one weight per
+comparison (the waterfall an analyst sees). The same settings run on Spark for national scale
+(``model_settings("spark")``): only the backend object changes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import comparison_library as cl
+
+from reachable.returns.pseudonymise import CLK_BITS
+
+# Comparison name -> the record columns it reads; one list so records, settings and the waterfall
+# agree on the columns.
+RECORD_COLUMNS = [
+    "unique_id",
+    "agency",
+    "given_h",
+    "family_h",
+    "given_clk",
+    "family_clk",
+    "dob_h",
+    "dob_year",
+    "dob_month",
+    "sex",
+    "postcode_district",
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One accepted person-level return: its pseudonymised rows and its names' Bloom filters."""
+
+    agency: str
+    rows_path: str
+    names_path: str
+
+
+def records_build(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> int:
+    """Create ``records``: one row per agency record of a child (``unique_id`` = the keyed hash of
+    the agency and its own reference). ``sources`` run newest first: when a child appears in
+    several returns from one agency, the newest details are used."""
+    if not sources:
+        con.execute(
+            "CREATE OR REPLACE TABLE records (unique_id VARCHAR, agency VARCHAR, given_h VARCHAR, "
+            "family_h VARCHAR, given_clk BIT, family_clk BIT, dob_h VARCHAR, "
+            "dob_year INTEGER, dob_month INTEGER, sex VARCHAR, postcode_district VARCHAR)"
+        )
+        return 0
+    rows = " UNION ALL ".join(
+        f"SELECT {i} AS _ord, '{s.agency}' AS agency, person_key, given_h, family_h, dob_h, "
+        f"dob_year, dob_month, sex, postcode_district FROM read_parquet('{s.rows_path}')"
+        for i, s in enumerate(sources)
+    )
+    names = ", ".join(f"'{s.names_path}'" for s in sources)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _names AS SELECT h, "
+        f"(SELECT bitstring_agg(x::INTEGER, 0, {CLK_BITS - 1}) FROM unnest(any_value(clk)) AS t(x)) "
+        f"AS clk FROM read_parquet([{names}]) GROUP BY h"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE records AS "
+        f"WITH rows AS ({rows}), newest AS (SELECT * FROM rows "
+        "QUALIFY row_number() OVER (PARTITION BY person_key ORDER BY _ord) = 1) "
+        "SELECT person_key AS unique_id, agency, given_h, family_h, "
+        "g.clk AS given_clk, f.clk AS family_clk, dob_h, dob_year::INTEGER AS dob_year, "
+        "dob_month::INTEGER AS dob_month, NULLIF(sex, 'U') AS sex, postcode_district "
+        "FROM newest LEFT JOIN _names AS g ON g.h = given_h LEFT JOIN _names AS f ON f.h = family_h"
+    )
+    con.execute("DROP TABLE _names")
+    return int(con.execute("SELECT count(*) FROM records").fetchall()[0][0])
+
+
+def _dice_sql(column: str) -> str:
+    left, right = f"{column}_l", f"{column}_r"
+    return f"2.0 * bit_count({left} & {right}) / (bit_count({left}) + bit_count({right}))"
+
+
+def _name_comparison(part: str, other: str) -> cl.CustomComparison:
+    h, clk = f"{part}_h", f"{part}_clk"
+    return cl.CustomComparison(
+        output_column_name=f"{part}_name",
+        comparison_description=f"{part.title()} name",
+        comparison_levels=[
+            {
+                "sql_condition": f'"{h}_l" IS NULL OR "{h}_r" IS NULL',
+                "label_for_charts": "Not given",
+                "is_null_level": True,
+            },
+            {"sql_condition": f'"{h}_l" = "{h}_r"', "label_for_charts": "Same name"},
+            {
+                "sql_condition": f"{_dice_sql(clk)} >= 0.8",
+                "label_for_charts": "Very similar spelling (Dice >= 0.8)",
+            },
+            {
+                "sql_condition": f"{_dice_sql(clk)} >= 0.6",
+                "label_for_charts": "Similar spelling (Dice >= 0.6)",
+            },
+            {
+                "sql_condition": f'"{h}_l" = "{other}_h_r" OR "{h}_r" = "{other}_h_l"',
+                "label_for_charts": "Names swapped",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+def _dob_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="Date of birth",
+        comparison_levels=[
+            {
+                "sql_condition": '"dob_h_l" IS NULL OR "dob_h_r" IS NULL',
+                "label_for_charts": "Not given",
+                "is_null_level": True,
+            },
+            {"sql_condition": '"dob_h_l" = "dob_h_r"', "label_for_charts": "Same date"},
+            {
+                "sql_condition": '"dob_year_l" = "dob_year_r" AND "dob_month_l" = "dob_month_r"',
+                "label_for_charts": "Same month and year, different day",
+            },
+            {
+                "sql_condition": '"dob_year_l" = "dob_year_r"',
+                "label_for_charts": "Same year",
+            },
+            {
+                "sql_condition": 'abs("dob_year_l" - "dob_year_r") <= 1 '
+                'AND "dob_month_l" = "dob_month_r"',
+                "label_for_charts": "Same month, year one apart",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+def _exact(column: str, title: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=title,
+        comparison_levels=[
+            {
+                "sql_condition": f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
+                "label_for_charts": "Not given",
+                "is_null_level": True,
+            },
+            {"sql_condition": f'"{column}_l" = "{column}_r"', "label_for_charts": "Same"},
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+# Pairs compared at all: each rule needs two exact keys to agree, so a slip in any one field
+# (a misspelt name, a wrong day of birth, a house move) still leaves a rule that finds the pair.
+BLOCKING_RULES = [
+    ("family_h", "dob_year"),
+    ("given_h", "dob_h"),
+    ("dob_h", "postcode_district"),
+    ("given_h", "family_h"),
+]
+
+
+def model_settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES],
+        comparisons=[
+            _name_comparison("given", "family"),
+            _name_comparison("family", "given"),
+            _dob_comparison(),
+            _exact("postcode_district", "Postcode district"),
+            _exact("sex", "Sex"),
+        ],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+        additional_columns_to_retain=["agency"],
+    )
+
+
+def linker_for(con: duckdb.DuckDBPyConnection, model: dict[str, Any] | None = None) -> Linker:
+    """A linker over ``records``: with a saved model (parameters already estimated) or untrained."""
+    db_api = DuckDBAPI(connection=con)
+    table = db_api.register("records", table_name="records_input")
+    return Linker(table, model or model_settings(), log_level="WARNING")
+
+
+def estimate(linker: Linker, *, seed: int = 2026) -> dict[str, Any]:
+    """Estimate the model's parameters on the records themselves (no labelled pairs needed)."""
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_h", "family_h", "dob_h")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
+    # Two passes, each blocking on fields the other estimates, so every comparison gets its m.
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob_h"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_h", "family_h"), estimate_without_term_frequencies=True
+    )
+    return linker.misc.save_model_to_json()
+
+
+def predict(linker: Linker, *, review_from: float) -> str:
+    """Score every blocked pair; keep those at or above ``review_from``. Returns the table name of
+    ``pairs(unique_id_l, unique_id_r, agency_l, agency_r, match_probability, match_weight,
+    gamma_*)``."""
+    scored = linker.inference.predict(threshold_match_probability=review_from)
+    return str(scored.physical_name)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One bar of the waterfall: what a comparison found and the weight it added."""
+
+    comparison: str
+    level: str
+    weight: float
+
+
+def waterfall(model: dict[str, Any], weights: dict[str, float]) -> list[Step]:
+    """Why a pair scored what it did: the prior, then the weight each comparison added
+    (``weights`` holds the ``mw_<comparison>`` columns of the pair's prediction)."""
+    prior = float(model["probability_two_random_records_match"])
+    steps = [Step("Starting point", "How often two records match by chance", _log2_odds(prior))]
+    for comparison in model["comparisons"]:
+        weight = float(weights.get(f"mw_{comparison['output_column_name']}") or 0.0)
+        levels = [
+            (level_weight(lv), lv["label_for_charts"]) for lv in comparison["comparison_levels"]
+        ]
+        label = min(levels, key=lambda found: abs(found[0] - weight))[1]
+        steps.append(Step(comparison["comparison_description"], label, weight))
+    return steps
+
+
+def level_weight(level: dict[str, Any]) -> float:
+    """A comparison level's match weight: log2(m/u); 0 for "not given"."""
+    if level.get("is_null_level") or not level.get("u_probability"):
+        return 0.0
+    return math.log2(float(level.get("m_probability") or 1e-9) / float(level["u_probability"]))
+
+
+def _log2_odds(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def probability(weight: float) -> float:
+    return float(2**weight / (1 + 2**weight))
