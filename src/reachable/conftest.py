@@ -1,5 +1,5 @@
-"""Fixtures for every app's tests: the bundled partnership and minimum dataset specification are
-loaded once per test database."""
+"""Fixtures for every app's tests: the bundled partnership, minimum dataset specification and
+population reference are loaded once per test database."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from reachable.browser import browser_page  # noqa: F401 - a fixture for the browser tests
 from reachable.core.services import partnership_load
+from reachable.returns.population import population_load_bundled
 from reachable.returns.spec import specs_load_all
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
@@ -20,6 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         partnership_load()
         specs_load_all()
+        population_load_bundled()
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ NAVIGATION = [
     ("Minimum dataset", "returns:spec", None),
     ("Returns", "returns:submissions", "returns.submit"),
     ("Completeness", "returns:completeness", "returns.completeness"),
+    ("Linkage", "returns:linkage", "returns.link"),
+    ("Regional baseline", "returns:baseline", "returns.baseline"),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
     ("Reference data and users", "admin:index", "reference.edit"),

@@ -1,4 +1,4 @@
-"""Tables as CSV or XLSX downloads: every table a page shows can be taken away."""
+"""Tables as CSV, XLSX or ODS downloads: every table a page shows can be taken away."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ from openpyxl import Workbook
 def table_response(
     *, filename: str, header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str
 ) -> HttpResponse:
+    if fmt == "ods":
+        from reachable.lib.publication import Publication, Sheet, publication_response
+
+        sheet = Sheet(filename[:31], filename, list(header), [list(r) for r in rows])
+        return publication_response(
+            Publication(filename, sheets=[sheet]), fmt="ods", filename=filename
+        )
     if fmt == "xlsx":
         book = Workbook()
         sheet = book.active

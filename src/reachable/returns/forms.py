@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from reachable.core.models import Agency, Area
+from reachable.lib.forms import radios, text_area
 from reachable.returns.models import Domain, ReturnPeriod
 from reachable.returns.selectors import open_periods
 from reachable.returns.services import counties_of
@@ -53,3 +54,35 @@ class SubmissionForm(forms.Form):
         self.fields["county"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             pk__in=[c.pk for c in counties_of(agency)]
         ).order_by("name")
+
+
+class LinkageForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label="Link returns up to and including",
+        queryset=ReturnPeriod.objects.order_by("-starts_on"),
+        error_messages={"required": "Choose the latest period to include."},
+    )
+    accept_at = forms.FloatField(
+        label="Link without review at or above this match probability",
+        help_text="For example 0.99. Pairs scoring this or more are the same child.",
+        initial=0.99,
+        error_messages={"required": "Give the acceptance threshold, for example 0.99."},
+    )
+    review_from = forms.FloatField(
+        label="Send to review from this match probability",
+        help_text="For example 0.8. Pairs from here up to the threshold wait for an analyst.",
+        initial=0.8,
+        error_messages={"required": "Give where the review band starts, for example 0.8."},
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = radios(
+        "Are these records the same child?",
+        [("same", "Yes, the same child"), ("different", "No, different children")],
+        "Choose whether the records are the same child.",
+    )
+    reason = text_area(
+        "What is the decision based on?",
+        "Say what the decision rests on, for the next analyst.",
+    )

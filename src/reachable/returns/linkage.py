@@ -234,9 +234,12 @@ class Step:
 def waterfall(model: dict[str, Any], weights: dict[str, float]) -> list[Step]:
     """Why a pair scored what it did: the prior, then the weight each comparison added
     (``weights`` holds the ``mw_<comparison>`` columns of the pair's prediction)."""
-    prior = float(model["probability_two_random_records_match"])
-    steps = [Step("Starting point", "How often two records match by chance", _log2_odds(prior))]
-    for comparison in model["comparisons"]:
+    steps = []
+    if prior := model.get("probability_two_random_records_match"):
+        steps.append(
+            Step("Starting point", "How often two records match by chance", _log2_odds(prior))
+        )
+    for comparison in model.get("comparisons", []):
         weight = float(weights.get(f"mw_{comparison['output_column_name']}") or 0.0)
         levels = [
             (level_weight(lv), lv["label_for_charts"]) for lv in comparison["comparison_levels"]
@@ -259,3 +262,31 @@ def _log2_odds(probability: float) -> float:
 
 def probability(weight: float) -> float:
     return float(2**weight / (1 + 2**weight))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    comparison: str
+    level: str
+    m: float | None
+    u: float | None
+    weight: float
+
+
+def parameters(model: dict[str, Any]) -> list[Parameter]:
+    """The estimated m and u of every comparison level, and the weight each gives a pair."""
+    found = []
+    for comparison in model.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            found.append(
+                Parameter(
+                    comparison["comparison_description"],
+                    level["label_for_charts"],
+                    level.get("m_probability"),
+                    level.get("u_probability"),
+                    level_weight(level),
+                )
+            )
+    return found

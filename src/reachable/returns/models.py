@@ -300,3 +300,22 @@ class PersonChange(models.Model):
 def person_reference(person_id: int) -> str:
     """How a partnership person ID is written: RP-0000042."""
     return f"RP-{person_id:07d}"
+
+
+class PopulationReference(models.Model):
+    """Children aged 10-17 living in a county, by ethnic group: the denominator for
+    disproportionality. Bundled figures are illustrative; load ONS mid-year estimates in use."""
+
+    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    ethnic_group = models.CharField(max_length=1, help_text="W, M, A, B or O (census high-level).")
+    children = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["county", "ethnic_group"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "ethnic_group"], name="population_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.ethnic_group}: {self.children}"

@@ -10,7 +10,15 @@ from django.http import Http404
 
 from reachable.accounts.roles import Role
 from reachable.core.models import Area
-from reachable.returns.models import Domain, Measure, ReturnPeriod, SpecVersion, Submission
+from reachable.returns.models import (
+    Domain,
+    LinkageRun,
+    Measure,
+    PairReview,
+    ReturnPeriod,
+    SpecVersion,
+    Submission,
+)
 
 
 def spec_versions() -> QuerySet[SpecVersion]:
@@ -46,6 +54,19 @@ def submission_get_for_user(user: Any, pk: int) -> Submission:
     if found is None:
         raise Http404("No such return")
     return found
+
+
+def period_chosen(asked: str | None) -> tuple[list[ReturnPeriod], ReturnPeriod]:
+    """All periods, and the one asked for; by default the open period due first (the one whose
+    returns are coming in now)."""
+    periods = list(ReturnPeriod.objects.order_by("-starts_on"))
+    chosen = next((p for p in periods if str(p.pk) == asked), None)
+    if chosen is None:
+        if not periods:
+            raise Http404("No return periods are set up")
+        still_open = sorted((p for p in periods if not p.closed), key=lambda p: p.due_on)
+        chosen = (still_open or periods)[0]
+    return periods, chosen
 
 
 def open_periods() -> QuerySet[ReturnPeriod]:
@@ -108,3 +129,30 @@ def completeness(period: ReturnPeriod) -> Completeness:
             rows.append(CompletenessRow(domain, measure, cells))
     gaps = [(s, s.gaps) for s in accepted if s.gaps]
     return Completeness(period, counties, rows, gaps)
+
+
+# Linkage: partnership-wide and pseudonymised; the views admit analysts only (returns.link).
+
+
+def linkage_runs() -> QuerySet[LinkageRun]:
+    return LinkageRun.objects.select_related("period", "started_by").order_by("-pk")
+
+
+def linkage_run_get(pk: int) -> LinkageRun:
+    found = linkage_runs().filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such linkage run")
+    return found
+
+
+def reviews_pending() -> QuerySet[PairReview]:
+    return PairReview.objects.filter(decision=PairReview.Decision.PENDING).order_by(
+        "-match_probability", "pk"
+    )
+
+
+def review_get(pk: int) -> PairReview:
+    found = PairReview.objects.select_related("run", "decided_by").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such pair")
+    return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reachable.returns import views
+from reachable.returns import baseline_views, linkage_views, views
 
 app_name = "returns"
 urlpatterns = [
@@ -18,4 +18,11 @@ urlpatterns = [
     path(
         "submissions/<int:pk>/problems.<str:fmt>", views.submission_report, name="submission_report"
     ),
+    path("baseline/", baseline_views.baseline, name="baseline"),
+    path("baseline.<str:fmt>", baseline_views.baseline_export, name="baseline_export"),
+    path("linkage/", linkage_views.runs, name="linkage"),
+    path("linkage/apply-decisions/", linkage_views.apply_decisions, name="linkage_apply"),
+    path("linkage/<int:pk>/", linkage_views.run, name="linkage_run"),
+    path("linkage/review/", linkage_views.reviews, name="linkage_reviews"),
+    path("linkage/review/<int:pk>/", linkage_views.review, name="linkage_review"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from reachable.accounts.decorators import require_capability, signed_in
@@ -14,7 +14,6 @@ from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import posted
 from reachable.returns import selectors, services
 from reachable.returns.forms import SubmissionForm
-from reachable.returns.models import ReturnPeriod
 from reachable.returns.templates_download import guidance_rows, template_csv, template_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,17 +94,10 @@ def submission_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_capability("returns.completeness")
 def completeness(request: HttpRequest) -> HttpResponse:
-    periods = list(ReturnPeriod.objects.order_by("-starts_on"))
-    chosen = next((p for p in periods if str(p.pk) == request.GET.get("period")), None)
-    # By default the open period due first: the one whose returns are coming in now.
-    still_open = sorted((p for p in periods if not p.closed), key=lambda p: p.due_on)
-    if chosen is None:
-        if not periods:
-            raise Http404("No return periods are set up")
-        chosen = (still_open or periods)[0]
+    periods, chosen = selectors.period_chosen(request.GET.get("period"))
     matrix = selectors.completeness(chosen)
     fmt = request.GET.get("format")
-    if fmt in {"csv", "xlsx"}:
+    if fmt in {"csv", "xlsx", "ods"}:
         header = ["Domain", "Measure"] + [c.name for c in matrix.counties]
         rows = [[r.domain.title, r.measure.name] + [c.label for c in r.cells] for r in matrix.rows]
         return table_response(

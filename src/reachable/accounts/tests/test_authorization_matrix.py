@@ -181,6 +181,15 @@ ENDPOINTS: dict[str, Endpoint] = {
     "returns:submission_report": Endpoint(
         frozenset({SUBMITTER}), kwargs={"fmt": "csv"}, factory=lambda: _submission()
     ),
+    "returns:linkage": Endpoint(frozenset({ANALYST})),
+    "returns:linkage_apply": Endpoint(frozenset({ANALYST}), ok_status=405),
+    "returns:linkage_run": Endpoint(frozenset({ANALYST}), factory=lambda: _linkage_run()),
+    "returns:linkage_reviews": Endpoint(frozenset({ANALYST})),
+    "returns:linkage_review": Endpoint(frozenset({ANALYST}), factory=lambda: _pair_review()),
+    "returns:baseline": Endpoint(frozenset({ANALYST, PROGRAMME, ADMIN})),
+    "returns:baseline_export": Endpoint(
+        frozenset({ANALYST, PROGRAMME, ADMIN}), kwargs={"fmt": "csv"}
+    ),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),
@@ -723,6 +732,37 @@ def _submission() -> Any:
         submitted_at=timezone.now(),
         filename="return.csv",
         status="rejected",
+    )
+
+
+def _linkage_run() -> Any:
+    """A finished linkage run (partnership-wide and pseudonymised: analysts only)."""
+    from reachable.returns.models import LinkageRun, ReturnPeriod
+
+    return LinkageRun.objects.create(
+        period=ReturnPeriod.objects.get(label="April to September 2026"),
+        started_by=person(
+            ANALYST, "partnership-team", username=f"ana-{LinkageRun.objects.count()}"
+        ),
+        started_at=timezone.now(),
+        accept_at=0.99,
+        review_from=0.8,
+        status="done",
+    )
+
+
+def _pair_review() -> Any:
+    from reachable.returns.models import PairReview
+
+    return PairReview.objects.create(
+        key_l="a" * 64,
+        key_r="b" * 64,
+        agency_l="suffolk-police",
+        agency_r="suffolk-yjs",
+        run=_linkage_run(),
+        match_probability=0.9,
+        match_weight=3.2,
+        weights={"mw_given_name": 3.2},
     )
 
 

@@ -1,0 +1,105 @@
+"""Linkage pages for the partnership's analysts: runs, the model, and the clerical review queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from reachable.accounts.decorators import require_capability
+from reachable.lib.views import posted, save_form
+from reachable.returns import linkage, linkage_services, selectors
+from reachable.returns.forms import LinkageForm, ReviewForm
+from reachable.returns.models import LinkageRun, person_reference
+
+
+@require_capability("returns.link")
+def runs(request: HttpRequest) -> HttpResponse:
+    form = LinkageForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda data: linkage_services.linkage_queue(user=request.user, **data),
+        success="Linkage started. This page shows its progress.",
+        then="returns:linkage",
+    )
+    if done:
+        return done
+    page = Paginator(selectors.linkage_runs(), 20).get_page(request.GET.get("page"))
+    latest = linkage_services.last_done()
+    return render(
+        request,
+        "returns/linkage.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "latest": latest,
+            "pending": selectors.reviews_pending().count(),
+        },
+    )
+
+
+@require_capability("returns.link")
+@require_POST
+def apply_decisions(request: HttpRequest) -> HttpResponse:
+    latest = linkage_services.last_done()
+    try:
+        if latest is None:
+            raise ValidationError("There is no finished linkage to apply review decisions to yet.")
+        linkage_services.linkage_queue(
+            user=request.user, period=latest.period, kind=LinkageRun.Kind.DECISIONS
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Applying review decisions to the last linkage.")
+    return redirect("returns:linkage")
+
+
+@require_capability("returns.link")
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.linkage_run_get(pk)
+    changes = Paginator(found.changes.all(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "returns/linkage_run.html",
+        {
+            "run": found,
+            "page_obj": changes,
+            "parameters": linkage.parameters(found.model),
+            "ref": person_reference,
+        },
+    )
+
+
+@require_capability("returns.link")
+def reviews(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.reviews_pending(), 25).get_page(request.GET.get("page"))
+    return render(request, "returns/linkage_reviews.html", {"page_obj": page})
+
+
+@require_capability("returns.link")
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.review_get(pk)
+    form = ReviewForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda data: linkage_services.review_decide(user=request.user, review=found, **data),
+        success="Decision recorded. It applies when decisions are next applied or at the next run.",
+        then="returns:linkage_reviews",
+    )
+    if done:
+        return done
+    steps = linkage.waterfall(found.run.model, found.weights)
+    widest = max((abs(s.weight) for s in steps), default=1.0) or 1.0
+    bars = [(s, round(abs(s.weight) / widest * 100)) for s in steps]
+    return render(
+        request,
+        "returns/linkage_review.html",
+        {"pair": found, "form": form, "bars": bars, "total": sum(s.weight for s in steps)},
+    )
