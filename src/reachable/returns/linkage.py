@@ -56,32 +56,46 @@ def records_build(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> 
     if not sources:
         con.execute(
             "CREATE OR REPLACE TABLE records (unique_id VARCHAR, agency VARCHAR, given_h VARCHAR, "
-            "family_h VARCHAR, given_clk BIT, family_clk BIT, dob_h VARCHAR, "
-            "dob_year INTEGER, dob_month INTEGER, sex VARCHAR, postcode_district VARCHAR)"
+            "family_h VARCHAR, given_ph VARCHAR, family_ph VARCHAR, given_clk BIT, "
+            "family_clk BIT, dob_h VARCHAR, dob_year INTEGER, dob_month INTEGER, sex VARCHAR, "
+            "postcode_district VARCHAR, postcode_h VARCHAR, nhs_h VARCHAR)"
         )
         return 0
-    rows = " UNION ALL ".join(
-        f"SELECT {i} AS _ord, '{s.agency}' AS agency, person_key, given_h, family_h, dob_h, "
-        f"dob_year, dob_month, sex, postcode_district FROM read_parquet('{s.rows_path}')"
-        for i, s in enumerate(sources)
-    )
+    files = ", ".join(f"('{s.rows_path}', {i}, '{s.agency}')" for i, s in enumerate(sources))
+    paths = ", ".join(f"'{s.rows_path}'" for s in sources)
     names = ", ".join(f"'{s.names_path}'" for s in sources)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _names AS SELECT h, "
         f"(SELECT bitstring_agg(x::INTEGER, 0, {CLK_BITS - 1}) FROM unnest(any_value(clk)) AS t(x)) "
         f"AS clk FROM read_parquet([{names}]) GROUP BY h"
     )
+    # Returns stored before an encoding was added lack its column: union_by_name gives NULL.
     con.execute(
         "CREATE OR REPLACE TABLE records AS "
-        f"WITH rows AS ({rows}), newest AS (SELECT * FROM rows "
-        "QUALIFY row_number() OVER (PARTITION BY person_key ORDER BY _ord) = 1) "
+        f"WITH files(filename, _ord, agency) AS (VALUES {files}), "
+        f"rows AS (SELECT * FROM read_parquet([{paths}], union_by_name = true, filename = true)), "
+        "newest AS (SELECT rows.*, files._ord, files.agency FROM rows JOIN files USING (filename) "
+        "QUALIFY row_number() OVER (PARTITION BY person_key ORDER BY files._ord) = 1) "
         "SELECT person_key AS unique_id, agency, given_h, family_h, "
-        "g.clk AS given_clk, f.clk AS family_clk, dob_h, dob_year::INTEGER AS dob_year, "
+        + ", ".join(
+            f"{c}::VARCHAR AS {c}" if c in _optional(con, paths) else f"NULL::VARCHAR AS {c}"
+            for c in ("given_ph", "family_ph", "postcode_h", "nhs_h")
+        )
+        + ", g.clk AS given_clk, f.clk AS family_clk, dob_h, dob_year::INTEGER AS dob_year, "
         "dob_month::INTEGER AS dob_month, NULLIF(sex, 'U') AS sex, postcode_district "
         "FROM newest LEFT JOIN _names AS g ON g.h = given_h LEFT JOIN _names AS f ON f.h = family_h"
     )
     con.execute("DROP TABLE _names")
     return int(con.execute("SELECT count(*) FROM records").fetchall()[0][0])
+
+
+def _optional(con: duckdb.DuckDBPyConnection, paths: str) -> set[str]:
+    """The columns present in any of the files."""
+    found = con.execute(
+        f"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet([{paths}], "
+        "union_by_name = true))"
+    ).fetchall()
+    return {c for (c,) in found}
 
 
 def _dice_sql(column: str) -> str:
@@ -104,6 +118,10 @@ def _name_comparison(part: str, other: str) -> cl.CustomComparison:
             {
                 "sql_condition": f"{_dice_sql(clk)} >= 0.8",
                 "label_for_charts": "Very similar spelling (Dice >= 0.8)",
+            },
+            {
+                "sql_condition": f'"{part}_ph_l" = "{part}_ph_r"',
+                "label_for_charts": "Sounds the same",
             },
             {
                 "sql_condition": f"{_dice_sql(clk)} >= 0.6",
@@ -163,13 +181,40 @@ def _exact(column: str, title: str) -> cl.CustomComparison:
     )
 
 
+def _postcode_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Postcode",
+        comparison_levels=[
+            {
+                "sql_condition": '"postcode_district_l" IS NULL AND "postcode_h_l" IS NULL '
+                'OR "postcode_district_r" IS NULL AND "postcode_h_r" IS NULL',
+                "label_for_charts": "Not given",
+                "is_null_level": True,
+            },
+            {
+                "sql_condition": '"postcode_h_l" = "postcode_h_r"',
+                "label_for_charts": "Same postcode",
+            },
+            {
+                "sql_condition": '"postcode_district_l" = "postcode_district_r"',
+                "label_for_charts": "Same postcode district",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
 # Pairs compared at all: each rule needs two exact keys to agree, so a slip in any one field
 # (a misspelt name, a wrong day of birth, a house move) still leaves a rule that finds the pair.
 BLOCKING_RULES = [
     ("family_h", "dob_year"),
     ("given_h", "dob_h"),
     ("dob_h", "postcode_district"),
-    ("given_h", "family_h"),
+    ("given_ph", "family_ph"),
+    ("family_ph", "dob_h"),
+    ("postcode_h", "dob_year"),
+    ("nhs_h",),
 ]
 
 
@@ -182,7 +227,8 @@ def model_settings() -> SettingsCreator:
             _name_comparison("given", "family"),
             _name_comparison("family", "given"),
             _dob_comparison(),
-            _exact("postcode_district", "Postcode district"),
+            _postcode_comparison(),
+            _exact("nhs_h", "NHS number"),
             _exact("sex", "Sex"),
         ],
         retain_intermediate_calculation_columns=True,

@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from reachable.returns.linkage import Source
-from reachable.returns.pseudonymise import clk_table_sql, person_encode
+from reachable.returns.pseudonymise import encoders_register, person_encode
 from reachable.synth.generator import NamePool
 
 DISTRICTS = [
@@ -152,7 +152,7 @@ def pseudonymise_to(
     """Pseudonymise each agency's return as an accepted upload is, into Parquet under ``folder``.
     Also writes ``truth.parquet`` (person key -> child), which only a test or benchmark holds."""
     folder.mkdir(parents=True, exist_ok=True)
-    con.execute(clk_table_sql())
+    encoders_register(con)
     sources = []
     truths: list[str] = []
     for agency, cols in returns.agencies.items():

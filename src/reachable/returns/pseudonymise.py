@@ -6,16 +6,23 @@ What is kept of who a child is, per row:
 - ``given_clk``/``family_clk``: a keyed Bloom-filter encoding of the name's letter pairs (the
   positions of the set bits, 1,024 bits), so that linkage can score similar spellings (Dice)
   without the name;
-- ``dob_h`` (HMAC of the full date), ``dob_year``, ``dob_month``; ``sex``; ``postcode_district``.
+- ``given_ph``/``family_ph``: HMAC of the name's phonetic code (Metaphone), so names that sound
+  the same block and match however they are spelt;
+- ``dob_h`` (HMAC of the full date), ``dob_year``, ``dob_month``; ``sex``; ``postcode_district``;
+  ``postcode_h`` (HMAC of the whole postcode, spaces and case removed); ``nhs_h`` (HMAC of the
+  NHS number, where the return carries one).
 Names, full dates of birth, full postcodes and references are not stored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import string
 
+import duckdb
+import jellyfish
 from django.conf import settings
 
 CLK_BITS = 1024
@@ -67,6 +74,18 @@ def clk_table_sql(key: bytes | None = None) -> str:
     return f"CREATE OR REPLACE TEMP TABLE clk_bigrams AS SELECT * FROM (VALUES {rows}) AS t(k, v)"
 
 
+def encoders_register(con: duckdb.DuckDBPyConnection, key: bytes | None = None) -> None:
+    """What ``person_encode`` needs on a connection: the letter-pair table and the phonetic code
+    (a Python function, run once per distinct name)."""
+    con.execute(clk_table_sql(key))
+    with contextlib.suppress(duckdb.CatalogException):  # registered on this connection already
+        con.create_function("metaphone", _metaphone, ["VARCHAR"], "VARCHAR")
+
+
+def _metaphone(name: str) -> str:
+    return jellyfish.metaphone(name) or name
+
+
 def dice(a: list[int], b: list[int]) -> float:
     """Dice similarity of two encodings (1.0 identical, 0.0 nothing in common)."""
     if not a and not b:
@@ -84,12 +103,18 @@ def person_encode(agency_slug: str, by_measure: dict[str, str], measures: list[s
     def col(name: str) -> str:
         return '"' + name + '"'
 
-    postcode = "NULL"
+    postcode = whole = "NULL"
     if "postcode" in by_measure:
+        whole = hmac_sql(
+            "NULLIF(upper(regexp_replace(base.postcode, '[^A-Za-z0-9]', '', 'g')), '')"
+        )
         postcode = (
             "NULLIF(regexp_extract(upper(replace(base.postcode, ' ', '')), "
             "'^([A-Z]{1,2}[0-9][0-9A-Z]?)[0-9][A-Z]{2}$', 1), '')"
         )
+    nhs = "NULL"
+    if "nhs_number" in by_measure:
+        nhs = hmac_sql("NULLIF(regexp_replace(base.nhs_number, '[^0-9]', '', 'g'), '')")
     kept = "".join(f", base.{col(m)}" for m in measures)
     reference = hmac_sql(f"'{agency_slug}|' || base.local_id")
     born = hmac_sql("strftime(d, '%Y-%m-%d')")
@@ -103,14 +128,16 @@ def person_encode(agency_slug: str, by_measure: dict[str, str], measures: list[s
         "FROM names, range(length(n) + 1) AS r(i)), "
         "clks AS (SELECT n, list_sort(list_distinct(flatten(list(v)))) AS clk "
         "FROM bigrams JOIN clk_bigrams USING (k) GROUP BY n) "
-        f"SELECT n, {hmac_sql('n')} AS h, clk FROM clks",
+        f"SELECT n, {hmac_sql('n')} AS h, clk, {hmac_sql('metaphone(n)')} AS ph FROM clks",
         "CREATE OR REPLACE TEMP TABLE dob_codes AS "
         f"SELECT d, {born} AS h FROM (SELECT DISTINCT date_of_birth AS d FROM base "
         "WHERE date_of_birth IS NOT NULL)",
         "CREATE OR REPLACE TEMP TABLE person_rows AS "
         f"SELECT base._row, {reference} AS person_key, g.h AS given_h, f.h AS family_h, "
+        "g.ph AS given_ph, f.ph AS family_ph, "
         "dob_codes.h AS dob_h, year(base.date_of_birth) AS dob_year, "
-        f"month(base.date_of_birth) AS dob_month, {postcode} AS postcode_district{kept} "
+        f"month(base.date_of_birth) AS dob_month, {postcode} AS postcode_district, "
+        f"{whole} AS postcode_h, {nhs} AS nhs_h{kept} "
         "FROM base LEFT JOIN name_codes AS g ON g.n = base._g "
         "LEFT JOIN name_codes AS f ON f.n = base._f "
         "LEFT JOIN dob_codes ON dob_codes.d = base.date_of_birth",

@@ -20,7 +20,7 @@ from reachable.accounts.permissions import agency_for, can
 from reachable.audit.services import audit_record
 from reachable.core.models import Agency, Area
 from reachable.returns.models import Domain, Measure, ReturnPeriod, ReturnProblem, Submission
-from reachable.returns.pseudonymise import clk_table_sql, person_encode
+from reachable.returns.pseudonymise import encoders_register, person_encode
 from reachable.returns.validation import PROBLEM_LIMIT, check_return, typed_select
 
 
@@ -262,7 +262,7 @@ def _accept(
 
     present = _measures_present(con, columns)
     if domain.level == Domain.Level.PERSON:
-        con.execute(clk_table_sql())
+        encoders_register(con)
         for statement in person_encode(
             submission.agency.slug, dict.fromkeys(columns.values(), ""), measures
         ):
