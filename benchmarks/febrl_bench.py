@@ -81,7 +81,7 @@ def own_pipeline(a: pd.DataFrame, b: pd.DataFrame, threshold: float) -> set[tupl
         sources.append(linkage.Source(agency, str(rows), str(names)))
     linkage.records_build(con, sources)
     linker = linkage.linker_for(con)
-    linkage.estimate(linker)
+    linkage.estimate(linker, linkage.pair_counter(con))
     pairs = linkage.predict(linker, review_from=threshold)
     con.execute(f"CREATE OR REPLACE TABLE links AS SELECT unique_id_l, unique_id_r FROM {pairs}")
     person_ids.clusters_build(con, "links")

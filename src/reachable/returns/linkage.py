@@ -13,13 +13,14 @@ comparison (the waterfall an analyst sees). The same settings run on Spark for n
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink import comparison_library as cl
+from splink.internals.comparison_creator import ComparisonCreator
 
 from reachable.returns.pseudonymise import CLK_BITS
 
@@ -89,6 +90,55 @@ def records_build(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> 
     return int(con.execute("SELECT count(*) FROM records").fetchall()[0][0])
 
 
+def spark_records(spark: Any, sources: Sequence[Source]) -> Any:
+    """``records`` as a Spark DataFrame, from the same Parquet files (the Spark path)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    frames = []
+    for order, source in enumerate(sources):
+        frame = spark.read.parquet(source.rows_path)
+        for column in ("given_ph", "family_ph", "postcode_h", "nhs_h"):
+            if column not in frame.columns:
+                frame = frame.withColumn(column, F.lit(None).cast("string"))
+        frames.append(
+            frame.withColumn("_ord", F.lit(order)).withColumn("agency", F.lit(source.agency))
+        )
+    rows = frames[0]
+    for frame in frames[1:]:
+        rows = rows.unionByName(frame, allowMissingColumns=True)
+    newest = Window.partitionBy("person_key").orderBy("_ord")
+    rows = rows.withColumn("_n", F.row_number().over(newest)).where("_n = 1")
+    names = (
+        spark.read.parquet(*[s.names_path for s in sources])
+        .groupBy("h")
+        .agg(F.first("clk").cast("array<int>").alias("clk"))
+    )
+    given = names.withColumnRenamed("h", "given_h").withColumnRenamed("clk", "given_clk")
+    family = names.withColumnRenamed("h", "family_h").withColumnRenamed("clk", "family_clk")
+    return (
+        rows.join(given, "given_h", "left")
+        .join(family, "family_h", "left")
+        .select(
+            F.col("person_key").alias("unique_id"),
+            "agency",
+            "given_h",
+            "family_h",
+            "given_ph",
+            "family_ph",
+            "given_clk",
+            "family_clk",
+            "dob_h",
+            F.col("dob_year").cast("int").alias("dob_year"),
+            F.col("dob_month").cast("int").alias("dob_month"),
+            F.when(F.col("sex") != "U", F.col("sex")).alias("sex"),
+            "postcode_district",
+            "postcode_h",
+            "nhs_h",
+        )
+    )
+
+
 def _optional(con: duckdb.DuckDBPyConnection, paths: str) -> set[str]:
     """The columns present in any of the files."""
     found = con.execute(
@@ -98,37 +148,39 @@ def _optional(con: duckdb.DuckDBPyConnection, paths: str) -> set[str]:
     return {c for (c,) in found}
 
 
-def _dice_sql(column: str) -> str:
+def _dice_sql(column: str, dialect: str = "duckdb") -> str:
     left, right = f"{column}_l", f"{column}_r"
+    if dialect == "spark":  # the filters are integer arrays there
+        return f"2.0 * size(array_intersect({left}, {right})) / (size({left}) + size({right}))"
     return f"2.0 * bit_count({left} & {right}) / (bit_count({left}) + bit_count({right}))"
 
 
-def _name_comparison(part: str, other: str) -> cl.CustomComparison:
+def _name_comparison(part: str, other: str, dialect: str) -> cl.CustomComparison:
     h, clk = f"{part}_h", f"{part}_clk"
     return cl.CustomComparison(
         output_column_name=f"{part}_name",
         comparison_description=f"{part.title()} name",
         comparison_levels=[
             {
-                "sql_condition": f'"{h}_l" IS NULL OR "{h}_r" IS NULL',
+                "sql_condition": f"{h}_l IS NULL OR {h}_r IS NULL",
                 "label_for_charts": "Not given",
                 "is_null_level": True,
             },
-            {"sql_condition": f'"{h}_l" = "{h}_r"', "label_for_charts": "Same name"},
+            {"sql_condition": f"{h}_l = {h}_r", "label_for_charts": "Same name"},
             {
-                "sql_condition": f"{_dice_sql(clk)} >= 0.8",
+                "sql_condition": f"{_dice_sql(clk, dialect)} >= 0.8",
                 "label_for_charts": "Very similar spelling (Dice >= 0.8)",
             },
             {
-                "sql_condition": f'"{part}_ph_l" = "{part}_ph_r"',
+                "sql_condition": f"{part}_ph_l = {part}_ph_r",
                 "label_for_charts": "Sounds the same",
             },
             {
-                "sql_condition": f"{_dice_sql(clk)} >= 0.6",
+                "sql_condition": f"{_dice_sql(clk, dialect)} >= 0.6",
                 "label_for_charts": "Similar spelling (Dice >= 0.6)",
             },
             {
-                "sql_condition": f'"{h}_l" = "{other}_h_r" OR "{h}_r" = "{other}_h_l"',
+                "sql_condition": f"{h}_l = {other}_h_r OR {h}_r = {other}_h_l",
                 "label_for_charts": "Names swapped",
             },
             {"sql_condition": "ELSE", "label_for_charts": "Different"},
@@ -142,22 +194,21 @@ def _dob_comparison() -> cl.CustomComparison:
         comparison_description="Date of birth",
         comparison_levels=[
             {
-                "sql_condition": '"dob_h_l" IS NULL OR "dob_h_r" IS NULL',
+                "sql_condition": "dob_h_l IS NULL OR dob_h_r IS NULL",
                 "label_for_charts": "Not given",
                 "is_null_level": True,
             },
-            {"sql_condition": '"dob_h_l" = "dob_h_r"', "label_for_charts": "Same date"},
+            {"sql_condition": "dob_h_l = dob_h_r", "label_for_charts": "Same date"},
             {
-                "sql_condition": '"dob_year_l" = "dob_year_r" AND "dob_month_l" = "dob_month_r"',
+                "sql_condition": "dob_year_l = dob_year_r AND dob_month_l = dob_month_r",
                 "label_for_charts": "Same month and year, different day",
             },
             {
-                "sql_condition": '"dob_year_l" = "dob_year_r"',
+                "sql_condition": "dob_year_l = dob_year_r",
                 "label_for_charts": "Same year",
             },
             {
-                "sql_condition": 'abs("dob_year_l" - "dob_year_r") <= 1 '
-                'AND "dob_month_l" = "dob_month_r"',
+                "sql_condition": "abs(dob_year_l - dob_year_r) <= 1 AND dob_month_l = dob_month_r",
                 "label_for_charts": "Same month, year one apart",
             },
             {"sql_condition": "ELSE", "label_for_charts": "Different"},
@@ -171,11 +222,11 @@ def _exact(column: str, title: str) -> cl.CustomComparison:
         comparison_description=title,
         comparison_levels=[
             {
-                "sql_condition": f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
+                "sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL",
                 "label_for_charts": "Not given",
                 "is_null_level": True,
             },
-            {"sql_condition": f'"{column}_l" = "{column}_r"', "label_for_charts": "Same"},
+            {"sql_condition": f"{column}_l = {column}_r", "label_for_charts": "Same"},
             {"sql_condition": "ELSE", "label_for_charts": "Different"},
         ],
     )
@@ -187,17 +238,17 @@ def _postcode_comparison() -> cl.CustomComparison:
         comparison_description="Postcode",
         comparison_levels=[
             {
-                "sql_condition": '"postcode_district_l" IS NULL AND "postcode_h_l" IS NULL '
-                'OR "postcode_district_r" IS NULL AND "postcode_h_r" IS NULL',
+                "sql_condition": "postcode_district_l IS NULL AND postcode_h_l IS NULL "
+                "OR postcode_district_r IS NULL AND postcode_h_r IS NULL",
                 "label_for_charts": "Not given",
                 "is_null_level": True,
             },
             {
-                "sql_condition": '"postcode_h_l" = "postcode_h_r"',
+                "sql_condition": "postcode_h_l = postcode_h_r",
                 "label_for_charts": "Same postcode",
             },
             {
-                "sql_condition": '"postcode_district_l" = "postcode_district_r"',
+                "sql_condition": "postcode_district_l = postcode_district_r",
                 "label_for_charts": "Same postcode district",
             },
             {"sql_condition": "ELSE", "label_for_charts": "Different"},
@@ -205,32 +256,40 @@ def _postcode_comparison() -> cl.CustomComparison:
     )
 
 
-# Pairs compared at all: each rule needs two exact keys to agree, so a slip in any one field
-# (a misspelt name, a wrong day of birth, a house move) still leaves a rule that finds the pair.
+# Pairs compared at all. Each rule pairs agreement on two or more fields, one of them fine-grained
+# (a full date of birth, a postcode district, a month of birth), so blocks stay small at a
+# million records; and a slip in any one field (a misspelt name, a wrong day of birth, a move)
+# still leaves a rule that finds the pair.
 BLOCKING_RULES = [
-    ("family_h", "dob_year"),
+    ("given_h", "family_h", "dob_year"),
+    ("given_ph", "family_ph", "dob_year", "dob_month"),
+    ("family_h", "dob_h"),
     ("given_h", "dob_h"),
     ("dob_h", "postcode_district"),
-    ("given_ph", "family_ph"),
-    ("family_ph", "dob_h"),
+    ("given_ph", "family_ph", "postcode_district"),
     ("postcode_h", "dob_year"),
     ("nhs_h",),
 ]
 
 
-def model_settings() -> SettingsCreator:
+def model_settings(*, with_nhs: bool = True, dialect: str = "duckdb") -> SettingsCreator:
+    """The model; without the NHS number comparison when no return carries one (it would have
+    nothing to learn from). ``dialect`` "spark" writes the name filters' Dice for Spark."""
+    comparisons: list[ComparisonCreator | dict[str, Any]] = [
+        _name_comparison("given", "family", dialect),
+        _name_comparison("family", "given", dialect),
+        _dob_comparison(),
+        _postcode_comparison(),
+        *([_exact("nhs_h", "NHS number")] if with_nhs else []),
+        _exact("sex", "Sex"),
+    ]
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES],
-        comparisons=[
-            _name_comparison("given", "family"),
-            _name_comparison("family", "given"),
-            _dob_comparison(),
-            _postcode_comparison(),
-            _exact("nhs_h", "NHS number"),
-            _exact("sex", "Sex"),
+        blocking_rules_to_generate_predictions=[
+            block_on(*rule) for rule in BLOCKING_RULES if with_nhs or "nhs_h" not in rule
         ],
+        comparisons=comparisons,
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
         additional_columns_to_retain=["agency"],
@@ -241,22 +300,66 @@ def linker_for(con: duckdb.DuckDBPyConnection, model: dict[str, Any] | None = No
     """A linker over ``records``: with a saved model (parameters already estimated) or untrained."""
     db_api = DuckDBAPI(connection=con)
     table = db_api.register("records", table_name="records_input")
-    return Linker(table, model or model_settings(), log_level="WARNING")
+    if model is None:
+        nhs = con.execute("SELECT count(nhs_h) > 0 FROM records").fetchall()[0][0]
+        return Linker(table, model_settings(with_nhs=bool(nhs)), log_level="WARNING")
+    return Linker(table, model, log_level="WARNING")
 
 
-def estimate(linker: Linker, *, seed: int = 2026) -> dict[str, Any]:
+# Training passes: each blocks on fields the other estimates, so every comparison gets its m.
+# The first candidate giving enough pairs (and not too many) is used: returns without postcodes,
+# for instance, train on the date of birth alone.
+TRAINING = [
+    [("dob_h", "postcode_district"), ("dob_h", "postcode_h"), ("dob_h", "sex"), ("dob_h",)],
+    # Not on any part of the date of birth: Splink does not train a comparison on the pairs
+    # blocked by its own columns.
+    [("given_h", "family_h"), ("given_h", "family_h", "postcode_district")],
+]
+TRAINING_PAIRS = (500, 20_000_000)
+
+
+PairCounter = Callable[[tuple[str, ...]], int]
+
+
+def pair_counter(con: duckdb.DuckDBPyConnection) -> PairCounter:
+    """How many pairs agree on some columns of ``records`` (on DuckDB)."""
+
+    def count(columns: tuple[str, ...]) -> int:
+        where = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+        found = con.execute(
+            "SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n FROM records "
+            f"WHERE {where} GROUP BY {', '.join(columns)})"
+        ).fetchall()
+        return int(found[0][0])
+
+    return count
+
+
+def spark_pair_counter(records: Any) -> PairCounter:
+    """The same count over a Spark DataFrame of records."""
+    from pyspark.sql import functions as F
+
+    def count(columns: tuple[str, ...]) -> int:
+        blocks = records.dropna(subset=list(columns)).groupBy(*columns).count()
+        found = blocks.select(F.sum(F.col("count") * (F.col("count") - 1) / 2)).first()
+        return int(found[0] or 0)
+
+    return count
+
+
+def estimate(linker: Linker, count: PairCounter, *, seed: int = 2026) -> dict[str, Any]:
     """Estimate the model's parameters on the records themselves (no labelled pairs needed)."""
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_h", "family_h", "dob_h")], recall=0.7
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
-    # Two passes, each blocking on fields the other estimates, so every comparison gets its m.
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob_h"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("given_h", "family_h"), estimate_without_term_frequencies=True
-    )
+    low, high = TRAINING_PAIRS
+    for candidates in TRAINING:
+        usable = [c for c in candidates if low <= count(c) <= high]
+        if usable:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*usable[0]), estimate_without_term_frequencies=True
+            )
     return linker.misc.save_model_to_json()
 
 

@@ -144,7 +144,7 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
     else:
         _progress(run, f"Estimating the model on {records:,} records")
         linker = linkage.linker_for(con)
-        model = linkage.estimate(linker) if records > 1 else {}
+        model = linkage.estimate(linker, linkage.pair_counter(con)) if records > 1 else {}
         _progress(run, "Scoring pairs")
         pairs_file = str(folder / f"run-{run.pk}-pairs.parquet")
         if model:

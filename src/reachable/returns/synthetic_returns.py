@@ -12,6 +12,7 @@ import io
 import random
 from typing import Any
 
+from reachable.accounts.roles import Role
 from reachable.core.models import Agency, Area
 from reachable.returns.linkage_synth import Child, _as_recorded, children
 from reachable.returns.models import Domain, Measure, ReturnPeriod, Submission
@@ -149,3 +150,34 @@ def returns_send(
     for submission in sent:
         submission.refresh_from_db()  # checked in the background, or at once in tests
     return sent
+
+
+def demo_returns(*, seed: int, children_per_county: int = 150) -> int:
+    """For the demo: every agency that returns person-level or aggregate data sends its return for
+    the first period (through the real upload path), and the analyst runs linkage. Returns sent
+    by agencies' own data submitters; those without one in the demo get a sign-in-less one."""
+    from django.contrib.auth import get_user_model
+
+    from reachable.accounts.models import Membership
+    from reachable.returns.linkage_services import linkage_queue
+
+    period = ReturnPeriod.objects.filter(closed=False).order_by("starts_on").first()
+    analyst = Membership.objects.filter(role=Role.ANALYST).select_related("user").first()
+    if period is None or analyst is None:
+        return 0
+    users: dict[str, Any] = {}
+    for agency in Agency.objects.filter(partnership__isnull=False).select_related("agency_type"):
+        if not domains_for(agency, period):
+            continue
+        found = Membership.objects.filter(agency=agency, role=Role.DATA_SUBMITTER).first()
+        if found is None:
+            user = get_user_model().objects.create_user(
+                username=f"returns.{agency.slug}", password=None
+            )
+            found = Membership.objects.create(user=user, agency=agency, role=Role.DATA_SUBMITTER)
+        users[agency.slug] = found.user
+    sent = returns_send(
+        period=period, children_per_county=children_per_county, seed=seed, users=users
+    )
+    linkage_queue(user=analyst.user, period=period)
+    return len(sent)

@@ -47,7 +47,7 @@ def linked(tmp_path_factory):
     sources, truth = pseudonymise_to(returns_for(people, AGENCIES, seed=7), folder, con)
     linkage.records_build(con, sources)
     linker = linkage.linker_for(con)
-    model = linkage.estimate(linker)
+    model = linkage.estimate(linker, linkage.pair_counter(con))
     pairs = linkage.predict(linker, review_from=0.5)
     con.execute(
         f"CREATE TABLE links AS SELECT unique_id_l, unique_id_r FROM {pairs} "

@@ -10,6 +10,8 @@ from reachable.accounts.roles import Role
 from reachable.casework.synth import demo_casework, synth_cases
 from reachable.children.models import Child
 from reachable.custody.synth import synth_detentions
+from reachable.returns.models import PopulationReference
+from reachable.returns.synthetic_returns import demo_returns
 from reachable.synth.demo_users import DEMO_PASSWORD, DEMO_USERS
 from reachable.synth.services import system_user
 
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("returns_spec_load", verbosity=0)
+        if not PopulationReference.objects.exists():
+            call_command("returns_population_load", verbosity=0)
         if not Child.objects.exists():
             self.stdout.write(
                 f"Generating the synthetic partnership ({children} children, seed {seed})..."
@@ -43,6 +47,8 @@ class Command(BaseCommand):
             synth_detentions(seed=seed, count=children, user_id=system_user().pk, detained_now=6)
             synth_cases(seed=seed, count=children // 5, user_id=system_user().pk)
             demo_casework()
+            self.stdout.write("Sending synthetic minimum dataset returns and linking them...")
+            demo_returns(seed=seed)
         self.stdout.write(
             "\nDemo sign-ins (synthetic people; password for all: " + DEMO_PASSWORD + ")"
         )
