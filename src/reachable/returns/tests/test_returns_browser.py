@@ -59,3 +59,63 @@ def test_submit_fix_and_see_completeness(browser_page: Page, tmp_path, settings)
     page.goto("/returns/completeness/")
     assert page.locator("strong:has-text('Submitted')").first.is_visible()
     assert_accessible(page)
+
+
+def test_an_analyst_links_reviews_a_pair_and_reads_the_baseline(
+    browser_page: Page, tmp_path, settings
+) -> None:
+    from reachable.returns.models import LinkageRun, PairReview, ReturnPeriod
+    from reachable.returns.population import population_load_bundled
+    from reachable.returns.synthetic_returns import returns_send
+
+    settings.REACHABLE_RETURNS_DIR = tmp_path
+    partnership_load()
+    specs_load_all()
+    population_load_bundled()
+    period = ReturnPeriod.objects.get(label="April to September 2026")
+    users = {
+        s: person("data_submitter", s, username=f"sub-{s}")
+        for s in ("suffolk-police", "suffolk-yjs", "suffolk-childrens")
+    }
+    returns_send(period=period, children_per_county=40, seed=4, users=users)
+    person("analyst", "partnership-team", username="ana.analyst")
+    person("programme_lead", "partnership-team", username="pat.lead")
+    page = browser_page
+
+    sign_in(page, "ana.analyst", PASSWORD)
+    page.goto("/returns/linkage/")
+    assert_accessible(page)
+    page.select_option("#id_period", label="April to September 2026")
+    page.fill("#id_accept_at", "0.999")
+    page.fill("#id_review_from", "0.2")
+    page.click("button:has-text('Start linkage')")
+    page.wait_for_selector("text=Linkage started")
+    run = LinkageRun.objects.get()
+    assert run.status == "done", run.error
+    page.goto(f"/returns/linkage/{run.pk}/")
+    assert page.locator("td:has-text('Same date')").first.is_visible()  # the model's levels
+    assert_accessible(page)
+
+    page.goto("/returns/linkage/review/")
+    assert_accessible(page)
+    page.locator("a:has-text('Pair ')").first.click()
+    assert page.locator("td:has-text('Starting point')").is_visible()  # the waterfall
+    assert_accessible(page)
+    page.click("button:has-text('Record decision')")  # nothing chosen: errors, nothing saved
+    page.wait_for_selector("text=Choose whether the records are the same child.")
+    assert_accessible(page)
+    page.check("input[value='same']")
+    page.fill("#id_reason", "Same school, same care history")
+    page.click("button:has-text('Record decision')")
+    page.wait_for_selector("text=Decision recorded")
+    assert PairReview.objects.filter(decision="same").count() == 1
+
+    page.goto("/returns/baseline/")
+    assert page.locator("text=Exact figures, for analysts only").is_visible()
+    assert_accessible(page)
+
+    sign_in(page, "pat.lead", PASSWORD)
+    page.goto(f"/returns/baseline/?period={period.pk}")
+    assert page.locator("h1:has-text('Regional baseline')").is_visible()
+    assert not page.locator("text=Exact figures").is_visible()
+    assert_accessible(page)
