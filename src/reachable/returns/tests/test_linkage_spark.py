@@ -3,6 +3,7 @@ session, find the same children as on DuckDB (docs/linkage.md)."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 
 import duckdb
@@ -16,6 +17,9 @@ pytestmark = [
     pytest.mark.spark,
     pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime"),
 ]
+
+# py4j logs at INFO while the interpreter shuts down, after pytest has closed its streams.
+logging.getLogger("py4j").setLevel(logging.WARNING)
 
 AGENCIES = ["police", "youth-justice", "childrens-services", "education"]
 

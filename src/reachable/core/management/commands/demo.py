@@ -37,8 +37,6 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("returns_spec_load", verbosity=0)
-        if not PopulationReference.objects.exists():
-            call_command("returns_population_load", verbosity=0)
         if not Child.objects.exists():
             self.stdout.write(
                 f"Generating the synthetic partnership ({children} children, seed {seed})..."
@@ -47,6 +45,8 @@ class Command(BaseCommand):
             synth_detentions(seed=seed, count=children, user_id=system_user().pk, detained_now=6)
             synth_cases(seed=seed, count=children // 5, user_id=system_user().pk)
             demo_casework()
+            if not PopulationReference.objects.exists():
+                call_command("returns_population_load", verbosity=0)
             self.stdout.write("Sending synthetic minimum dataset returns and linking them...")
             demo_returns(seed=seed)
         self.stdout.write(
