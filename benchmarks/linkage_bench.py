@@ -24,7 +24,12 @@ django.setup()
 import duckdb  # noqa: E402
 
 from reachable.returns import linkage, person_ids  # noqa: E402
-from reachable.returns.linkage_synth import children, pseudonymise_to, returns_for  # noqa: E402
+from reachable.returns.linkage_synth import (  # noqa: E402
+    children,
+    pair_accuracy,
+    pseudonymise_to,
+    returns_for,
+)
 
 AGENCIES = [
     "police",
@@ -78,18 +83,8 @@ def main() -> None:
     person_ids.assign(con, None, 1)
     timed("cluster and assign person IDs", started)
     total = time.perf_counter() - link_started
-    con.execute(f"CREATE TABLE tr AS SELECT * FROM read_parquet('{truth}')")
-    tp, fp = con.execute(
-        "SELECT count(*) FILTER (a.truth = b.truth), count(*) FILTER (a.truth <> b.truth) "
-        "FROM assigned AS x JOIN assigned AS y ON x.person_id = y.person_id "
-        "AND x.person_key < y.person_key JOIN tr AS a ON a.person_key = x.person_key "
-        "JOIN tr AS b ON b.person_key = y.person_key"
-    ).fetchall()[0]
-    true_pairs = con.execute(
-        "SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM tr GROUP BY truth)"
-    ).fetchall()[0][0]
+    precision, recall = pair_accuracy(con, truth)
     persons = con.execute("SELECT count(DISTINCT person_id) FROM assigned").fetchall()[0][0]
-    precision, recall = tp / (tp + fp), tp / true_pairs
     print(f"linkage total (read + estimate + score + cluster): {total:.1f} s")
     print(f"persons found: {persons:,} (truth: {args.children:,})")
     print(

@@ -204,7 +204,7 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
     changes = _changes(con, run)
     with transaction.atomic():
         new_reviews = PairReview.objects.bulk_create(
-            [_review(run, row, model) for row in band], ignore_conflicts=True, batch_size=2000
+            [_review(run, row) for row in band], ignore_conflicts=True, batch_size=2000
         )
         PersonChange.objects.bulk_create(changes, batch_size=2000)
         LinkageRun.objects.filter(pk=run.pk).update(
@@ -230,7 +230,7 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _review(run: LinkageRun, row: tuple[Any, ...], model: dict[str, Any]) -> PairReview:
+def _review(run: LinkageRun, row: tuple[Any, ...]) -> PairReview:
     key_l, key_r, agency_l, agency_r, probability, weight, weights = row
     return PairReview(
         run=run,

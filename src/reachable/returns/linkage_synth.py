@@ -176,3 +176,19 @@ def pseudonymise_to(
     union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in truths)
     con.execute(f"COPY ({union}) TO '{truth}' (FORMAT parquet)")
     return sources, truth
+
+
+def pair_accuracy(con: duckdb.DuckDBPyConnection, truth: Path) -> tuple[float, float]:
+    """Precision and recall over pairs of records given the same person ID in ``assigned``,
+    against the synthetic truth (tests and benchmarks only)."""
+    con.execute(f"CREATE OR REPLACE TABLE _truth AS SELECT * FROM read_parquet('{truth}')")
+    tp, fp = con.execute(
+        "SELECT count(*) FILTER (a.truth = b.truth), count(*) FILTER (a.truth <> b.truth) "
+        "FROM assigned AS x JOIN assigned AS y ON x.person_id = y.person_id "
+        "AND x.person_key < y.person_key JOIN _truth AS a ON a.person_key = x.person_key "
+        "JOIN _truth AS b ON b.person_key = y.person_key"
+    ).fetchall()[0]
+    total = con.execute(
+        "SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM _truth GROUP BY truth)"
+    ).fetchall()[0][0]
+    return tp / (tp + fp), tp / total

@@ -32,8 +32,7 @@ SUBMITTERS = [
 
 
 @pytest.fixture
-def period(settings, tmp_path):
-    settings.REACHABLE_RETURNS_DIR = tmp_path
+def period(returns_dir):
     chosen = ReturnPeriod.objects.get(label="April to September 2026")
     users = {s: person("data_submitter", s, username=f"sub-{s}") for s in SUBMITTERS}
     sent = returns_send(period=chosen, children_per_county=60, seed=11, users=users)

@@ -15,27 +15,12 @@ from reachable.returns.linkage_services import (
     persons_of,
     review_decide,
 )
-from reachable.returns.linkage_synth import children, pseudonymise_to, returns_for
+from reachable.returns.linkage_synth import children, pair_accuracy, pseudonymise_to, returns_for
 from reachable.returns.models import LinkageRun, PairReview, PersonChange, ReturnPeriod
 from reachable.returns.synthetic_returns import returns_send
 from reachable.testing import person
 
 AGENCIES = ["police", "youth-justice", "childrens-services", "education"]
-
-
-def _pairs_accuracy(con: duckdb.DuckDBPyConnection, truth: Path) -> tuple[float, float]:
-    """Precision and recall over pairs of records put in the same cluster."""
-    con.execute(f"CREATE OR REPLACE TABLE tr AS SELECT * FROM read_parquet('{truth}')")
-    tp, fp = con.execute(
-        "SELECT count(*) FILTER (a.truth = b.truth), count(*) FILTER (a.truth <> b.truth) "
-        "FROM assigned AS x JOIN assigned AS y ON x.person_id = y.person_id "
-        "AND x.person_key < y.person_key JOIN tr AS a ON a.person_key = x.person_key "
-        "JOIN tr AS b ON b.person_key = y.person_key"
-    ).fetchall()[0]
-    total = con.execute(
-        "SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM tr GROUP BY truth)"
-    ).fetchall()[0][0]
-    return tp / (tp + fp), tp / total
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +46,7 @@ def linked(tmp_path_factory):
 
 def test_linkage_finds_the_same_child_across_agencies_without_names(linked) -> None:
     con, truth, _, _ = linked
-    precision, recall = _pairs_accuracy(con, truth)
+    precision, recall = pair_accuracy(con, truth)
     assert precision >= 0.99, precision
     assert recall >= 0.90, recall
 
@@ -150,12 +135,6 @@ def test_ids_stay_stable_across_cycles_and_merges_and_splits_are_listed(tmp_path
 
 
 # Whole runs through the service, on returns sent through the real submission path.
-
-
-@pytest.fixture
-def returns_dir(settings, tmp_path):
-    settings.REACHABLE_RETURNS_DIR = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from reachable.returns import linkage, person_ids
-from reachable.returns.linkage_synth import children, pseudonymise_to, returns_for
+from reachable.returns.linkage_synth import children, pair_accuracy, pseudonymise_to, returns_for
 
 pytest.importorskip("pyspark")
 pytestmark = [
@@ -40,26 +40,12 @@ def spark(tmp_path_factory):
     session.stop()
 
 
-def _accuracy(con: duckdb.DuckDBPyConnection) -> tuple[float, float]:
-    tp, fp = con.execute(
-        "SELECT count(*) FILTER (a.truth = b.truth), count(*) FILTER (a.truth <> b.truth) "
-        "FROM assigned AS x JOIN assigned AS y ON x.person_id = y.person_id "
-        "AND x.person_key < y.person_key JOIN tr AS a ON a.person_key = x.person_key "
-        "JOIN tr AS b ON b.person_key = y.person_key"
-    ).fetchall()[0]
-    total = con.execute(
-        "SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM tr GROUP BY truth)"
-    ).fetchall()[0][0]
-    return tp / (tp + fp), tp / total
-
-
 def test_spark_links_the_same_records_as_duckdb(spark, tmp_path) -> None:
     from splink import Linker, SparkAPI
 
     con = duckdb.connect()
     people = children(800, seed=21)
     sources, truth = pseudonymise_to(returns_for(people, AGENCIES, seed=21), tmp_path, con)
-    con.execute(f"CREATE TABLE tr AS SELECT * FROM read_parquet('{truth}')")
 
     records = linkage.spark_records(spark, sources).cache()
     db_api = SparkAPI(spark_session=spark)
@@ -79,7 +65,7 @@ def test_spark_links_the_same_records_as_duckdb(spark, tmp_path) -> None:
     con.executemany("INSERT INTO clusters VALUES (?, ?)", [(r[0], str(r[1])) for r in found])
     linkage.records_build(con, sources)
     person_ids.assign(con, None, 1)
-    spark_precision, spark_recall = _accuracy(con)
+    spark_precision, spark_recall = pair_accuracy(con, truth)
 
     duck = linkage.linker_for(con)
     linkage.estimate(duck, linkage.pair_counter(con))
@@ -89,7 +75,7 @@ def test_spark_links_the_same_records_as_duckdb(spark, tmp_path) -> None:
     )
     person_ids.clusters_build(con, "links")
     person_ids.assign(con, None, 1)
-    duck_precision, duck_recall = _accuracy(con)
+    duck_precision, duck_recall = pair_accuracy(con, truth)
 
     assert spark_precision >= 0.98, spark_precision
     assert spark_recall >= 0.88, spark_recall

@@ -20,8 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HEADER = "local_id,given_name,family_name,date_of_birth,sex,cce_concern"
 
 
-def test_submit_fix_and_see_completeness(browser_page: Page, tmp_path, settings) -> None:
-    settings.REACHABLE_RETURNS_DIR = tmp_path
+def test_submit_fix_and_see_completeness(browser_page: Page, tmp_path) -> None:
     partnership_load()
     specs_load_all()
     person("data_submitter", "suffolk-yjs", username="kai.submitter")
@@ -62,13 +61,12 @@ def test_submit_fix_and_see_completeness(browser_page: Page, tmp_path, settings)
 
 
 def test_an_analyst_links_reviews_a_pair_and_reads_the_baseline(
-    browser_page: Page, tmp_path, settings
+    browser_page: Page,
 ) -> None:
     from reachable.returns.models import LinkageRun, PairReview, ReturnPeriod
     from reachable.returns.population import population_load_bundled
     from reachable.returns.synthetic_returns import returns_send
 
-    settings.REACHABLE_RETURNS_DIR = tmp_path
     partnership_load()
     specs_load_all()
     population_load_bundled()

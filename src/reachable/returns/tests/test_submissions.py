@@ -42,12 +42,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def returns_dir(settings, tmp_path):
-    settings.REACHABLE_RETURNS_DIR = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
 def kai(db):
     """The data submitter at Suffolk Youth Justice Service."""
