@@ -22,6 +22,17 @@ SUPPRESSION_NOTE = (
 )
 
 
+def _completeness_sheet(baseline: Baseline) -> Sheet:
+    matrix = selectors.completeness(baseline.period)
+    return Sheet(
+        "completeness",
+        f"Minimum dataset completeness by measure and county, {baseline.period.label}",
+        ["Domain", "Measure", *[c.name for c in matrix.counties]],
+        [[r.domain.title, r.measure.name, *[c.label for c in r.cells]] for r in matrix.rows],
+        "From accepted returns: submitted, return in but measure not captured, or not yet captured.",
+    )
+
+
 def _publication(baseline: Baseline, tables: list[ShownTable]) -> Publication:
     return Publication(
         f"Regional baseline: children at risk of criminal exploitation, {baseline.period.label}",
@@ -31,7 +42,8 @@ def _publication(baseline: Baseline, tables: list[ShownTable]) -> Publication:
             "pseudonymised returns.",
             SUPPRESSION_NOTE,
         ],
-        [Sheet(t.key, t.title, t.header, t.rows, t.note) for t in tables],
+        [Sheet(t.key, t.title, t.header, t.rows, t.note) for t in tables]
+        + [_completeness_sheet(baseline)],
     )
 
 
@@ -85,7 +97,7 @@ def baseline_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
         html = render_to_string(
             "returns/baseline_pdf.html",
-            {"publication": publication, "baseline": found, "tables": tables},
+            {"publication": publication, "baseline": found},
         )
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

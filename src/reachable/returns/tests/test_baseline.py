@@ -117,6 +117,7 @@ def test_only_analysts_see_exact_figures_and_downloads_are_suppressed(period, an
     book = load_workbook(io.BytesIO(client.get("/returns/baseline.xlsx").content))
     assert book.sheetnames[0] == "Cover"
     assert "trend" in book.sheetnames
+    assert book["completeness"]["A1"].value.startswith("Minimum dataset completeness")
     ods = client.get("/returns/baseline.ods")
     assert ods["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
     assert ods.content[:2] == b"PK"
