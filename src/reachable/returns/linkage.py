@@ -155,6 +155,22 @@ def _dice_sql(column: str, dialect: str = "duckdb") -> str:
     return f"2.0 * bit_count({left} & {right}) / (bit_count({left}) + bit_count({right}))"
 
 
+# What the analyst reads for each comparison (Splink keeps its own class name as the description).
+TITLES = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "postcode": "Postcode",
+    "nhs_h": "NHS number",
+    "sex": "Sex",
+}
+
+
+def title_of(comparison: dict[str, Any]) -> str:
+    column = comparison.get("output_column_name", "")
+    return TITLES.get(column, column)
+
+
 def _name_comparison(part: str, other: str, dialect: str) -> cl.CustomComparison:
     h, clk = f"{part}_h", f"{part}_clk"
     return cl.CustomComparison(
@@ -315,7 +331,7 @@ TRAINING = [
     # blocked by its own columns.
     [("given_h", "family_h"), ("given_h", "family_h", "postcode_district")],
 ]
-TRAINING_PAIRS = (500, 20_000_000)
+TRAINING_PAIRS = (50, 20_000_000)
 
 
 PairCounter = Callable[[tuple[str, ...]], int]
@@ -391,18 +407,24 @@ def waterfall(model: dict[str, Any], weights: dict[str, float]) -> list[Step]:
     for comparison in model.get("comparisons", []):
         weight = float(weights.get(f"mw_{comparison['output_column_name']}") or 0.0)
         levels = [
-            (level_weight(lv), lv["label_for_charts"]) for lv in comparison["comparison_levels"]
+            (known, lv["label_for_charts"])
+            for lv in comparison["comparison_levels"]
+            if (known := level_weight(lv)) is not None
         ]
-        label = min(levels, key=lambda found: abs(found[0] - weight))[1]
-        steps.append(Step(comparison["comparison_description"], label, weight))
+        label = min(levels, key=lambda found: abs(found[0] - weight))[1] if levels else ""
+        steps.append(Step(title_of(comparison), label, weight))
     return steps
 
 
-def level_weight(level: dict[str, Any]) -> float:
-    """A comparison level's match weight: log2(m/u); 0 for "not given"."""
-    if level.get("is_null_level") or not level.get("u_probability"):
+def level_weight(level: dict[str, Any]) -> float | None:
+    """A comparison level's match weight: log2(m/u); 0 for "not given"; None if m or u was not
+    estimated (too few pairs at that level)."""
+    if level.get("is_null_level"):
         return 0.0
-    return math.log2(float(level.get("m_probability") or 1e-9) / float(level["u_probability"]))
+    m, u = level.get("m_probability"), level.get("u_probability")
+    if not m or not u:
+        return None
+    return math.log2(float(m) / float(u))
 
 
 def _log2_odds(probability: float) -> float:
@@ -419,7 +441,7 @@ class Parameter:
     level: str
     m: float | None
     u: float | None
-    weight: float
+    weight: float | None
 
 
 def parameters(model: dict[str, Any]) -> list[Parameter]:
@@ -431,7 +453,7 @@ def parameters(model: dict[str, Any]) -> list[Parameter]:
                 continue
             found.append(
                 Parameter(
-                    comparison["comparison_description"],
+                    title_of(comparison),
                     level["label_for_charts"],
                     level.get("m_probability"),
                     level.get("u_probability"),

@@ -111,8 +111,11 @@ def sources_for(period: ReturnPeriod) -> list[linkage.Source]:
     ]
 
 
-def _progress(run: LinkageRun, text: str) -> None:
-    LinkageRun.objects.filter(pk=run.pk).update(progress=text)
+def _progress(run: LinkageRun, step: int, text: str) -> None:
+    # Autocommitted, so the run's page sees it while the job goes on.
+    LinkageRun.objects.filter(pk=run.pk).update(
+        step=step, progress=f"Step {step} of {LinkageRun.STEPS}: {text}"
+    )
 
 
 def linkage_process(run: LinkageRun) -> LinkageRun:
@@ -135,17 +138,17 @@ def linkage_process(run: LinkageRun) -> LinkageRun:
 def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
     folder = linkage_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    _progress(run, "Reading accepted returns")
+    _progress(run, 1, "reading accepted returns")
     records = linkage.records_build(con, sources_for(run.period))
     source_run = run.based_on if run.kind == LinkageRun.Kind.DECISIONS else None
     if source_run is not None:
         model, pairs_file = source_run.model, source_run.pairs_file
         review_from, accept_at = source_run.review_from, source_run.accept_at
     else:
-        _progress(run, f"Estimating the model on {records:,} records")
+        _progress(run, 2, f"estimating the model on {records:,} records")
         linker = linkage.linker_for(con)
         model = linkage.estimate(linker, linkage.pair_counter(con)) if records > 1 else {}
-        _progress(run, "Scoring pairs")
+        _progress(run, 3, "scoring pairs")
         pairs_file = str(folder / f"run-{run.pk}-pairs.parquet")
         if model:
             scored = linkage.predict(linker, review_from=run.review_from)
@@ -158,7 +161,7 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
                 f"TO '{pairs_file}'"
             )
         review_from, accept_at = run.review_from, run.accept_at
-    _progress(run, "Clustering and keeping person IDs")
+    _progress(run, 4, "clustering and keeping person IDs")
     con.execute(f"CREATE OR REPLACE TABLE pairs AS SELECT * FROM read_parquet('{pairs_file}')")
     decided = list(
         PairReview.objects.exclude(decision=PairReview.Decision.PENDING).values_list(

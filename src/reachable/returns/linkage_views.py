@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from reachable.accounts.decorators import require_capability
+from reachable.lib.exports import table_response
 from reachable.lib.views import posted, save_form
 from reachable.returns import linkage, linkage_services, selectors
 from reachable.returns.forms import LinkageForm, ReviewForm
@@ -63,6 +64,32 @@ def apply_decisions(request: HttpRequest) -> HttpResponse:
 @require_capability("returns.link")
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.linkage_run_get(pk)
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"} and request.GET.get("table") == "model":
+        return table_response(
+            filename=f"linkage-{found.pk}-model",
+            header=["Comparison", "Level", "m", "u", "Weight"],
+            rows=[
+                [p.comparison, p.level, p.m, p.u, p.weight] for p in linkage.parameters(found.model)
+            ],
+            fmt=fmt,
+        )
+    if fmt in {"csv", "xlsx"}:
+        return table_response(
+            filename=f"linkage-{found.pk}-changes",
+            header=["Change", "Person ID", "Other person ID", "Records", "Why"],
+            rows=[
+                [
+                    c.kind,
+                    person_reference(c.person_id),
+                    person_reference(c.other_id),
+                    c.records,
+                    c.reason,
+                ]
+                for c in found.changes.all()
+            ],
+            fmt=fmt,
+        )
     changes = Paginator(found.changes.all(), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -78,7 +105,18 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("returns.link")
 def reviews(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.reviews_pending(), 25).get_page(request.GET.get("page"))
+    pending = selectors.reviews_pending()
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        return table_response(
+            filename="linkage-pairs-to-review",
+            header=["Pair", "Agency", "Other agency", "Match probability", "Match weight"],
+            rows=[
+                [p.pk, p.agency_l, p.agency_r, p.match_probability, p.match_weight] for p in pending
+            ],
+            fmt=fmt,
+        )
+    page = Paginator(pending, 25).get_page(request.GET.get("page"))
     return render(request, "returns/linkage_reviews.html", {"page_obj": page})
 
 

@@ -203,6 +203,7 @@ class LinkageRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
+    step = models.PositiveSmallIntegerField(default=0, help_text="Of STEPS, for the progress bar.")
     accept_at = models.FloatField(
         help_text="Pairs at or above this match probability are linked without review."
     )
@@ -230,6 +231,8 @@ class LinkageRun(models.Model):
     pairs_file = models.CharField(max_length=300, blank=True)
     persons_file = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
+
+    STEPS = 4
 
     class Meta:
         ordering = ["-started_at"]
@@ -270,6 +273,8 @@ class PairReview(models.Model):
     class Meta:
         ordering = ["-match_probability"]
         constraints = [models.UniqueConstraint(fields=["key_l", "key_r"], name="pair_review_once")]
+        # The review queue: pending pairs, highest score first.
+        indexes = [models.Index(fields=["decision", "-match_probability"])]
 
     def __str__(self) -> str:
         return f"Pair {self.pk} ({self.match_probability:.3f})"

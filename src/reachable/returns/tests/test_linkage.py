@@ -60,8 +60,11 @@ def test_the_model_learns_that_agreeing_on_name_and_birth_date_is_strong_evidenc
         if lv["label_for_charts"] == "Same date"
     )
     different = by_name["given_name"]["comparison_levels"][-1]
-    assert linkage.level_weight(same_date) > 5
-    assert linkage.level_weight(different) < -3
+    same_weight, different_weight = linkage.level_weight(same_date), linkage.level_weight(different)
+    assert same_weight is not None
+    assert different_weight is not None
+    assert same_weight > 5
+    assert different_weight < -3
 
 
 def test_the_waterfall_adds_up_to_the_pairs_match_weight(linked) -> None:
@@ -217,3 +220,42 @@ def test_only_analysts_run_linkage_and_thresholds_are_checked(ana, returns_dir) 
         linkage_queue(user=ana, period=period, kind=LinkageRun.Kind.DECISIONS)
     assert "no finished linkage" in str(caught.value)
     assert not LinkageRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_linkage_pages_download_and_do_not_grow_queries_with_the_queue(
+    ana, django_assert_max_num_queries
+) -> None:
+    import csv
+    import io
+
+    from reachable.testing import signed_in_client
+
+    period = ReturnPeriod.objects.get(label="April to September 2026")
+    returns_send(period=period, children_per_county=60, seed=5, users=_submitters())
+    run = linkage_queue(user=ana, period=period, accept_at=0.999999, review_from=0.001)
+    run.refresh_from_db()
+    assert run.step == LinkageRun.STEPS
+    assert run.progress == ""  # cleared once done
+    client = signed_in_client(ana)
+    pending = PairReview.objects.filter(decision="pending").count()
+    assert pending > 10  # enough that a query per pair would break the bound below
+    with django_assert_max_num_queries(20):
+        assert client.get("/returns/linkage/review/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/returns/linkage/").status_code == 200
+    rows = list(
+        csv.reader(io.StringIO(client.get("/returns/linkage/review/?format=csv").content.decode()))
+    )
+    assert rows[0][:2] == ["Pair", "Agency"]
+    assert len(rows) == pending + 1
+    model = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/returns/linkage/{run.pk}/?format=csv&table=model").content.decode()
+            )
+        )
+    )
+    assert any(r[:2] == ["Date of birth", "Same date"] for r in model), model[:4]
+    changes = client.get(f"/returns/linkage/{run.pk}/?format=xlsx")
+    assert changes.content[:2] == b"PK"
