@@ -313,3 +313,43 @@ def persons_of(run: LinkageRun) -> dict[str, int]:
             f"SELECT person_key, person_id FROM read_parquet('{run.persons_file}')"
         ).fetchall()
     return {key: int(pid) for key, pid in rows}
+
+
+def pair_records(review: PairReview) -> list[dict[str, Any]]:
+    """What the two records of a pair hold that an analyst may see: no names or full dates, only
+    the agency, year and month of birth, sex and postcode district, and the person ID now."""
+    sources = sources_for(review.run.period)
+    if not sources:
+        return []
+    paths = ", ".join(f"'{s.rows_path}'" for s in sources)
+    latest = last_done()
+    with duckdb.connect() as con:
+        found = con.execute(
+            "SELECT person_key, any_value(dob_year), any_value(dob_month), any_value(sex), "
+            f"any_value(postcode_district) FROM read_parquet([{paths}], union_by_name = true) "
+            "WHERE person_key IN (?, ?) GROUP BY person_key",
+            [review.key_l, review.key_r],
+        ).fetchall()
+        ids: dict[str, int] = {}
+        if latest and latest.persons_file:
+            ids = dict(
+                con.execute(
+                    f"SELECT person_key, person_id FROM read_parquet('{latest.persons_file}') "
+                    "WHERE person_key IN (?, ?)",
+                    [review.key_l, review.key_r],
+                ).fetchall()
+            )
+    by_key = {row[0]: row for row in found}
+    shown = []
+    for key, agency in ((review.key_l, review.agency_l), (review.key_r, review.agency_r)):
+        _, year, month, sex, district = by_key.get(key, (key, None, None, None, None))
+        shown.append(
+            {
+                "agency": agency,
+                "born": f"{month:02d}/{year}" if year and month else "not given",
+                "sex": sex or "not given",
+                "district": district or "not given",
+                "person": person_reference(ids[key]) if key in ids else "none yet",
+            }
+        )
+    return shown

@@ -139,5 +139,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "returns/linkage_review.html",
-        {"pair": found, "form": form, "bars": bars, "total": sum(s.weight for s in steps)},
+        {
+            "pair": found,
+            "form": form,
+            "bars": bars,
+            "total": sum(s.weight for s in steps),
+            "records": linkage_services.pair_records(found),
+        },
     )

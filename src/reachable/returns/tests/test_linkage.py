@@ -3,6 +3,7 @@ across cycles with merges and splits recorded, clerical review, and who may run 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from reachable.returns import linkage, person_ids
 from reachable.returns.linkage_services import (
     linkage_queue,
+    pair_records,
     persons_of,
     review_decide,
 )
@@ -198,6 +200,11 @@ def test_review_decisions_apply_and_are_recorded_as_the_reason(ana, returns_dir)
     assert pair is not None
     before = persons_of(run)
     assert before[pair.key_l] != before[pair.key_r]
+    shown = pair_records(pair)
+    assert [r["agency"] for r in shown] == [pair.agency_l, pair.agency_r]
+    for record in shown:
+        assert re.fullmatch(r"\d\d/\d{4}|not given", record["born"])
+        assert record["person"].startswith("RP-")
     review_decide(user=ana, review=pair, decision="same", reason="Same school and care history")
     applied = linkage_queue(user=ana, period=period, kind=LinkageRun.Kind.DECISIONS)
     applied.refresh_from_db()
