@@ -313,13 +313,15 @@ def model_settings(*, with_nhs: bool = True, dialect: str = "duckdb") -> Setting
 
 
 def linker_for(con: duckdb.DuckDBPyConnection, model: dict[str, Any] | None = None) -> Linker:
-    """A linker over ``records``: with a saved model (parameters already estimated) or untrained."""
+    """A linker over ``records``: with a saved model (parameters already estimated) or untrained.
+    Splink's warnings (a level with too few pairs to estimate, say) are not printed: the run's
+    page shows each level's estimate or "not estimated"."""
     db_api = DuckDBAPI(connection=con)
     table = db_api.register("records", table_name="records_input")
     if model is None:
         nhs = con.execute("SELECT count(nhs_h) > 0 FROM records").fetchall()[0][0]
-        return Linker(table, model_settings(with_nhs=bool(nhs)), log_level="WARNING")
-    return Linker(table, model, log_level="WARNING")
+        return Linker(table, model_settings(with_nhs=bool(nhs)), log_level="ERROR")
+    return Linker(table, model, log_level="ERROR")
 
 
 # Training passes: each blocks on fields the other estimates, so every comparison gets its m.

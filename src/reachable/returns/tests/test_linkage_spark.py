@@ -52,7 +52,7 @@ def test_spark_links_the_same_records_as_duckdb(spark, tmp_path) -> None:
     linker = Linker(
         db_api.register(records),
         linkage.model_settings(with_nhs=False, dialect="spark"),
-        log_level="WARNING",
+        log_level="ERROR",
     )
     model = linkage.estimate(linker, linkage.spark_pair_counter(records))
     assert model["comparisons"]
