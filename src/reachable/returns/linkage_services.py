@@ -174,11 +174,13 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
     # An analyst's decision wins over the score, either way.
     con.execute(
         "CREATE OR REPLACE TABLE links AS "
-        "SELECT unique_id_l, unique_id_r FROM pairs AS p "
+        "SELECT * FROM (SELECT unique_id_l, unique_id_r FROM pairs AS p "
         f"WHERE match_probability >= {accept_at} AND NOT EXISTS (SELECT 1 FROM decided AS d "
         "WHERE d.decision = 'different' AND d.key_l = p.unique_id_l AND d.key_r = p.unique_id_r) "
-        "UNION SELECT key_l, key_r FROM decided WHERE decision = 'same' "
-        "AND key_l IN (SELECT unique_id FROM records) AND key_r IN (SELECT unique_id FROM records)"
+        "UNION SELECT key_l, key_r FROM decided WHERE decision = 'same') "
+        # Pairs scored in an earlier run may name a record whose return has since been replaced.
+        "WHERE unique_id_l IN (SELECT unique_id FROM records) "
+        "AND unique_id_r IN (SELECT unique_id FROM records)"
     )
     previous = last_done(before=run)
     first_new = (previous.highest_person_id if previous else 0) + 1
