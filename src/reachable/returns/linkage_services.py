@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
+from reachable.core.models import Agency
 from reachable.returns import linkage, person_ids
 from reachable.returns.models import (
     Domain,
@@ -342,12 +343,17 @@ def pair_records(review: PairReview) -> list[dict[str, Any]]:
                 ).fetchall()
             )
     by_key = {row[0]: row for row in found}
+    names = dict(
+        Agency.objects.filter(slug__in=[review.agency_l, review.agency_r]).values_list(
+            "slug", "name"
+        )
+    )
     shown = []
     for key, agency in ((review.key_l, review.agency_l), (review.key_r, review.agency_r)):
         _, year, month, sex, district = by_key.get(key, (key, None, None, None, None))
         shown.append(
             {
-                "agency": agency,
+                "agency": names.get(agency, agency),
                 "born": f"{month:02d}/{year}" if year and month else "not given",
                 "sex": sex or "not given",
                 "district": district or "not given",

@@ -117,7 +117,9 @@ def reviews(request: HttpRequest) -> HttpResponse:
             fmt=fmt,
         )
     page = Paginator(pending, 25).get_page(request.GET.get("page"))
-    return render(request, "returns/linkage_reviews.html", {"page_obj": page})
+    names = selectors.agency_names([s for p in page for s in (p.agency_l, p.agency_r)])
+    rows = [(p, names.get(p.agency_l, p.agency_l), names.get(p.agency_r, p.agency_r)) for p in page]
+    return render(request, "returns/linkage_reviews.html", {"page_obj": page, "rows": rows})
 
 
 @require_capability("returns.link")

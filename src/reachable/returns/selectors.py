@@ -156,3 +156,10 @@ def review_get(pk: int) -> PairReview:
     if found is None:
         raise Http404("No such pair")
     return found
+
+
+def agency_names(slugs: Any) -> dict[str, str]:
+    """Agency names by slug, for pages that hold slugs (linkage pairs)."""
+    from reachable.core.models import Agency
+
+    return dict(Agency.objects.filter(slug__in=set(slugs)).values_list("slug", "name"))

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from django.core.exceptions import ValidationError
 
+from reachable.core.models import Agency
 from reachable.returns import linkage, person_ids
 from reachable.returns.linkage_services import (
     linkage_queue,
@@ -201,7 +202,8 @@ def test_review_decisions_apply_and_are_recorded_as_the_reason(ana, returns_dir)
     before = persons_of(run)
     assert before[pair.key_l] != before[pair.key_r]
     shown = pair_records(pair)
-    assert [r["agency"] for r in shown] == [pair.agency_l, pair.agency_r]
+    names = dict(Agency.objects.values_list("slug", "name"))
+    assert [r["agency"] for r in shown] == [names[pair.agency_l], names[pair.agency_r]]
     for record in shown:
         assert re.fullmatch(r"\d\d/\d{4}|not given", record["born"])
         assert record["person"].startswith("RP-")
