@@ -67,7 +67,9 @@ def _typo(rng: random.Random, name: str) -> str:
     return name[: i - 1] + name[i] + name[i - 1] + name[i + 1 :]
 
 
-def _as_recorded(rng: random.Random, child: Child) -> tuple[str, str, dt.date | None, str, str]:
+def as_recorded(rng: random.Random, child: Child) -> tuple[str, str, dt.date | None, str, str]:
+    """One agency's copy of a child: given and family name, date of birth, sex, postcode, with
+    the slips real returns carry."""
     given, family, born, sex = child.given, child.family, child.born, child.sex
     district = child.district
     if rng.random() < 0.08:
@@ -135,7 +137,7 @@ def returns_for(
             copies = 2 if rng.random() < 0.02 else 1
             for _ in range(copies):
                 cols = out[agency]
-                given, family, born, sex, postcode = _as_recorded(rng, child)
+                given, family, born, sex, postcode = as_recorded(rng, child)
                 cols["local_id"].append(f"{agency[:3].upper()}{len(cols['local_id']) + 1:07d}")
                 cols["given_name"].append(given)
                 cols["family_name"].append(family)

@@ -14,7 +14,7 @@ from typing import Any
 
 from reachable.accounts.roles import Role
 from reachable.core.models import Agency, Area
-from reachable.returns.linkage_synth import Child, _as_recorded, children
+from reachable.returns.linkage_synth import Child, as_recorded, children
 from reachable.returns.models import Domain, Measure, ReturnPeriod, Submission
 from reachable.returns.services import counties_of, domains_for, submission_queue
 
@@ -77,7 +77,7 @@ def _person_rows(
     measures = list(domain.measures.order_by("position"))
     rows = [[m.name for m in measures]]
     for n, (index, child) in enumerate(known, start=1):
-        given, family, born, sex, postcode = _as_recorded(rng, child)
+        given, family, born, sex, postcode = as_recorded(rng, child)
         fixed = {
             "local_id": f"{domain.key[:2].upper()}{index:06d}",
             "given_name": given.title(),
