@@ -67,16 +67,18 @@ def own_pipeline(a: pd.DataFrame, b: pd.DataFrame, threshold: float) -> set[tupl
         table["_row"] = range(2, len(table) + 2)
         con.register("_upload", table)
         con.execute("CREATE OR REPLACE TEMP TABLE typed AS SELECT * FROM _upload")
-        for statement in person_encode(agency, {"postcode": "", "nhs_number": ""}, ["sex"]):
+        encoding = person_encode("typed", agency, kept=["sex"], postcode=True, nhs=True)
+        for statement in encoding.statements:
             con.execute(statement)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE person_rows AS {encoding.rows}")
         rows, names = folder / f"{agency}.parquet", folder / f"{agency}-names.parquet"
         con.execute(f"COPY (SELECT * FROM person_rows) TO '{rows}' (FORMAT parquet)")
-        con.execute(f"COPY (SELECT h, clk FROM name_codes) TO '{names}' (FORMAT parquet)")
+        con.execute(f"COPY ({encoding.names}) TO '{names}' (FORMAT parquet)")
         # The benchmark keeps its own key -> FEBRL id map to score the result; the pipeline never
         # sees it.
         con.execute(
             f"CREATE OR REPLACE TABLE ids_{agency.replace('-', '_')} AS "
-            "SELECT p.person_key, b.local_id FROM person_rows AS p JOIN base AS b USING (_row)"
+            "SELECT p.person_key, t.local_id FROM person_rows AS p JOIN typed AS t USING (_row)"
         )
         sources.append(linkage.Source(agency, str(rows), str(names)))
     linkage.records_build(con, sources)

@@ -161,14 +161,16 @@ def pseudonymise_to(
         table = pa.table({**cols, "_row": list(range(2, len(cols["local_id"]) + 2))})
         con.register("_synthetic", table)
         con.execute("CREATE OR REPLACE TEMP TABLE typed AS SELECT * FROM _synthetic")
-        for statement in person_encode(agency, {"postcode": "postcode"}, ["sex"]):
+        encoding = person_encode("typed", agency, kept=["sex"], postcode=True, nhs=False)
+        for statement in encoding.statements:
             con.execute(statement)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE person_rows AS {encoding.rows}")
         rows, names = folder / f"{agency}.parquet", folder / f"{agency}-names.parquet"
         con.execute(f"COPY (SELECT * FROM person_rows) TO '{rows}' (FORMAT parquet)")
-        con.execute(f"COPY (SELECT h, clk FROM name_codes) TO '{names}' (FORMAT parquet)")
+        con.execute(f"COPY ({encoding.names}) TO '{names}' (FORMAT parquet)")
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _truth AS SELECT p.person_key, b.truth "
-            "FROM person_rows AS p JOIN base AS b USING (_row)"
+            "CREATE OR REPLACE TEMP TABLE _truth AS SELECT p.person_key, t.truth "
+            "FROM person_rows AS p JOIN typed AS t USING (_row)"
         )
         truths.append(f"_truth_{len(truths)}")
         con.execute(f"CREATE OR REPLACE TEMP TABLE {truths[-1]} AS SELECT * FROM _truth")

@@ -3,9 +3,9 @@
 What is kept of who a child is, per row:
 - ``person_key``: HMAC-SHA256 of the agency and its own reference (stable across returns);
 - ``given_h``/``family_h``: HMAC of the normalised name (exact matching and blocking);
-- ``given_clk``/``family_clk``: a keyed Bloom-filter encoding of the name's letter pairs (the
-  positions of the set bits, 1,024 bits), so that linkage can score similar spellings (Dice)
-  without the name;
+- beside the rows, once per name HMAC: a keyed Bloom-filter encoding of the name's letter pairs
+  (the positions of the set bits, 1,024 bits), so that linkage can score similar spellings
+  (Dice) without the name;
 - ``given_ph``/``family_ph``: HMAC of the name's phonetic code (Metaphone), so names that sound
   the same block and match however they are spelt;
 - ``dob_h`` (HMAC of the full date), ``dob_year``, ``dob_month``; ``sex``; ``postcode_district``;
@@ -20,10 +20,13 @@ import contextlib
 import hashlib
 import hmac
 import string
+from dataclasses import dataclass
 
 import duckdb
 import jellyfish
 from django.conf import settings
+
+from reachable.returns.validation import date_sql
 
 CLK_BITS = 1024
 CLK_HASHES = 20
@@ -93,52 +96,76 @@ def dice(a: list[int], b: list[int]) -> float:
     return 2 * len(set(a) & set(b)) / (len(set(a)) + len(set(b)))
 
 
-def person_encode(agency_slug: str, by_measure: dict[str, str], measures: list[str]) -> list[str]:
-    """Statements that leave two tables: ``person_rows`` (one pseudonymised row per child, from the
-    typed rows in ``typed``) and ``name_codes`` (each distinct name's HMAC and Bloom filter).
+@dataclass(frozen=True)
+class Encoding:
+    """How to pseudonymise one return: ``statements`` build small code tables (one row per
+    distinct name, date of birth and postcode); ``rows`` is then the SELECT of one pseudonymised
+    row per child, and ``names`` that of each name's HMAC and filter, for linkage."""
 
-    Names and dates of birth repeat across rows, so each distinct value is encoded once; the
-    filters are kept once per name rather than once per row."""
+    statements: list[str]
+    rows: str
+    names: str = "SELECT h, clk FROM name_codes"
+
+
+def person_encode(
+    source: str, agency_slug: str, *, kept: list[str], postcode: bool, nhs: bool
+) -> Encoding:
+    """Pseudonymise the rows of ``source``: ``_row``, ``local_id``, ``given_name``,
+    ``family_name``, ``date_of_birth`` (text as written, or DATE), ``postcode`` and ``nhs_number``
+    where the return has them, and the ``kept`` columns, carried over as they are.
+
+    Names, dates of birth and postcodes repeat across rows, so each distinct value is normalised
+    and encoded once and joined back; only the agency reference (and the NHS number) is hashed
+    per row."""
 
     def col(name: str) -> str:
         return '"' + name + '"'
 
-    postcode = whole = "NULL"
-    if "postcode" in by_measure:
-        whole = hmac_sql(
-            "NULLIF(upper(regexp_replace(base.postcode, '[^A-Za-z0-9]', '', 'g')), '')"
-        )
-        postcode = (
-            "NULLIF(regexp_extract(upper(replace(base.postcode, ' ', '')), "
-            "'^([A-Z]{1,2}[0-9][0-9A-Z]?)[0-9][A-Z]{2}$', 1), '')"
-        )
-    nhs = "NULL"
-    if "nhs_number" in by_measure:
-        nhs = hmac_sql("NULLIF(regexp_replace(base.nhs_number, '[^0-9]', '', 'g'), '')")
-    kept = "".join(f", base.{col(m)}" for m in measures)
-    reference = hmac_sql(f"'{agency_slug}|' || base.local_id")
-    born = hmac_sql("strftime(d, '%Y-%m-%d')")
-    return [
-        f"CREATE OR REPLACE TEMP TABLE base AS SELECT *, {name_sql('given_name')} AS _g, "
-        f"{name_sql('family_name')} AS _f FROM typed",
+    born = "strftime(d, '%Y-%m-%d')"
+    compact = "NULLIF(upper(regexp_replace(v, '[^A-Za-z0-9]', '', 'g')), '')"
+    statements = [
+        "CREATE OR REPLACE TEMP TABLE name_keys AS SELECT v, "
+        f"{name_sql('v')} AS n FROM (SELECT DISTINCT v FROM (SELECT given_name AS v FROM "
+        f"{source} UNION ALL SELECT family_name FROM {source}) WHERE v IS NOT NULL)",
         "CREATE OR REPLACE TEMP TABLE name_codes AS "
-        "WITH names AS (SELECT DISTINCT n FROM (SELECT _g AS n FROM base UNION ALL "
-        "SELECT _f FROM base) WHERE n IS NOT NULL), "
+        "WITH names AS (SELECT DISTINCT n FROM name_keys WHERE n IS NOT NULL), "
         f"bigrams AS (SELECT n, substr('{PAD}' || n || '{PAD}', i + 1, 2) AS k "
         "FROM names, range(length(n) + 1) AS r(i)), "
         "clks AS (SELECT n, list_sort(list_distinct(flatten(list(v)))) AS clk "
         "FROM bigrams JOIN clk_bigrams USING (k) GROUP BY n) "
         f"SELECT n, {hmac_sql('n')} AS h, clk, {hmac_sql('metaphone(n)')} AS ph FROM clks",
+        "CREATE OR REPLACE TEMP TABLE name_map AS "
+        "SELECT k.v, c.h, c.ph FROM name_keys AS k JOIN name_codes AS c USING (n)",
         "CREATE OR REPLACE TEMP TABLE dob_codes AS "
-        f"SELECT d, {born} AS h FROM (SELECT DISTINCT date_of_birth AS d FROM base "
-        "WHERE date_of_birth IS NOT NULL)",
-        "CREATE OR REPLACE TEMP TABLE person_rows AS "
-        f"SELECT base._row, {reference} AS person_key, g.h AS given_h, f.h AS family_h, "
-        "g.ph AS given_ph, f.ph AS family_ph, "
-        "dob_codes.h AS dob_h, year(base.date_of_birth) AS dob_year, "
-        f"month(base.date_of_birth) AS dob_month, {postcode} AS postcode_district, "
-        f"{whole} AS postcode_h, {nhs} AS nhs_h{kept} "
-        "FROM base LEFT JOIN name_codes AS g ON g.n = base._g "
-        "LEFT JOIN name_codes AS f ON f.n = base._f "
-        "LEFT JOIN dob_codes ON dob_codes.d = base.date_of_birth",
+        f"SELECT v, {hmac_sql(born)} AS h, year(d) AS y, month(d) AS m "
+        f"FROM (SELECT v, {date_sql('CAST(v AS VARCHAR)')} AS d FROM "
+        f"(SELECT DISTINCT date_of_birth AS v FROM {source} WHERE date_of_birth IS NOT NULL))",
     ]
+    joins = (
+        "LEFT JOIN name_map AS g ON g.v = base.given_name "
+        "LEFT JOIN name_map AS f ON f.v = base.family_name "
+        "LEFT JOIN dob_codes AS b ON b.v = base.date_of_birth"
+    )
+    district = whole = "NULL"
+    if postcode:
+        statements.append(
+            "CREATE OR REPLACE TEMP TABLE postcode_codes AS SELECT v, "
+            "NULLIF(regexp_extract(upper(replace(v, ' ', '')), "
+            "'^([A-Z]{1,2}[0-9][0-9A-Z]?)[0-9][A-Z]{2}$', 1), '') AS district, "
+            f"{hmac_sql(compact)} AS h "
+            f"FROM (SELECT DISTINCT postcode AS v FROM {source} WHERE postcode IS NOT NULL)"
+        )
+        joins += " LEFT JOIN postcode_codes AS p ON p.v = base.postcode"
+        district, whole = "p.district", "p.h"
+    nhs_h = "NULL"
+    if nhs:
+        nhs_h = hmac_sql("NULLIF(regexp_replace(base.nhs_number, '[^0-9]', '', 'g'), '')")
+    carried = "".join(f", base.{col(m)}" for m in kept)
+    reference = hmac_sql(f"'{agency_slug}|' || base.local_id")
+    rows = (
+        f"SELECT base._row, {reference} AS person_key, g.h AS given_h, f.h AS family_h, "
+        "g.ph AS given_ph, f.ph AS family_ph, b.h AS dob_h, b.y AS dob_year, b.m AS dob_month, "
+        f"{district} AS postcode_district, {whole} AS postcode_h, {nhs_h} AS nhs_h{carried} "
+        f"FROM {source} AS base {joins}"
+    )
+    return Encoding(statements, rows)

@@ -21,7 +21,7 @@ from reachable.audit.services import audit_record
 from reachable.core.models import Agency, Area
 from reachable.returns.models import Domain, Measure, ReturnPeriod, ReturnProblem, Submission
 from reachable.returns.pseudonymise import encoders_register, person_encode
-from reachable.returns.validation import PROBLEM_LIMIT, check_return, typed_select
+from reachable.returns.validation import PROBLEM_LIMIT, check_return, quoted, typed_select
 
 
 def return_periods_load(data: dict[str, Any], *, where: str = "return_periods") -> int:
@@ -230,11 +230,16 @@ def submission_process(submission: Submission) -> Submission:
 
 def _measures_present(con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> list[str]:
     """The measures of the return with at least one value (for the completeness matrix)."""
-    names = list(columns.values())
-    counts = con.execute(
-        "SELECT " + ", ".join(f'count("{n}")' for n in names) + " FROM typed"
-    ).fetchone()
-    return [n for n, c in zip(names, counts or [], strict=False) if c]
+    # The return has passed its check, so any cell with text in it holds a valid value; each
+    # probe stops at the first one.
+    probes = " UNION ALL ".join(
+        f"(SELECT ?::VARCHAR FROM raw WHERE trim({quoted(raw)}) <> '' LIMIT 1)" for raw in columns
+    )
+    found = {
+        row[0]
+        for row in con.execute(f"SELECT * FROM ({probes})", list(columns.values())).fetchall()
+    }
+    return [m for m in columns.values() if m in found]
 
 
 def _accept(
@@ -245,7 +250,11 @@ def _accept(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     domain = submission.domain
-    con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS {typed_select(domain, columns)}")
+    person = domain.level == Domain.Level.PERSON
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW typed AS "
+        + typed_select(domain, columns, identifiers_as_text=person)
+    )
     measures = [
         m.name
         for m in domain.measures.all()
@@ -257,19 +266,30 @@ def _accept(
 
     def write(select: str, path: Path) -> None:
         partial = path.with_suffix(".partial")
-        con.execute(f"COPY ({select}) TO '{partial}' (FORMAT parquet)")
+        # Rows carry their line number (_row), so the file need not keep the upload's order,
+        # and DuckDB may write it in parallel.
+        con.execute("SET preserve_insertion_order = false")
+        try:
+            con.execute(f"COPY ({select}) TO '{partial}' (FORMAT parquet)")
+        finally:
+            con.execute("RESET preserve_insertion_order")
         written.append(partial)
 
     present = _measures_present(con, columns)
-    if domain.level == Domain.Level.PERSON:
+    if person:
         encoders_register(con)
-        for statement in person_encode(
-            submission.agency.slug, dict.fromkeys(columns.values(), ""), measures
-        ):
+        encoding = person_encode(
+            "typed",
+            submission.agency.slug,
+            kept=measures,
+            postcode="postcode" in columns.values(),
+            nhs="nhs_number" in columns.values(),
+        )
+        for statement in encoding.statements:
             con.execute(statement)
-        write("SELECT * FROM person_rows", target)
+        write(encoding.rows, target)
         # Each name's code and filter, without the name, for linkage.
-        write("SELECT h, clk FROM name_codes", names_path(submission))
+        write(encoding.names, names_path(submission))
     else:
         write("SELECT * FROM typed", target)
     try:

@@ -201,7 +201,7 @@ def _check_header(header: list[str], second: list[str], domain: Domain, checked:
 # ---------------------------------------------------------------- rows, in SQL
 
 
-def _q(name: str) -> str:
+def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -223,7 +223,7 @@ def date_sql(expr: str) -> str:
 def _checks(m: Measure, raw: str, period: tuple[dt.date, dt.date]) -> list[tuple[str, str]]:
     """(SQL condition true for a bad cell, the message) for one column, over the prepared
     columns ``c_<name>`` (trimmed text, NULL when empty), ``n_<name>`` and ``d_<name>``."""
-    c, n, d = (_q(f"{p}_{m.name}") for p in ("c", "n", "d"))
+    c, n, d = (quoted(f"{p}_{m.name}") for p in ("c", "n", "d"))
     checks: list[tuple[str, str]] = []
     if m.required:
         checks.append((f"{c} IS NULL", f"{m.title} is required: fill it in."))
@@ -271,19 +271,20 @@ def _problems_sql(domain: Domain, columns: dict[str, str], period: tuple[dt.date
     message). Values are parsed once, in a prepared layer, and shared by the checks."""
     by_measure = {measure: raw for raw, measure in columns.items()}
     measures = [m for m in domain.measures.all() if m.name in by_measure]
-    cells = [f"NULLIF(trim({_q(by_measure[m.name])}), '') AS {_q('c_' + m.name)}" for m in measures]
+    cells = [
+        f"NULLIF(trim({quoted(by_measure[m.name])}), '') AS {quoted('c_' + m.name)}"
+        for m in measures
+    ]
     parsed: list[str] = []
     for m in measures:
-        c = _q("c_" + m.name)
+        c = quoted("c_" + m.name)
         if m.type == "integer":
-            parsed.append(f"TRY_CAST({c} AS BIGINT) AS {_q('n_' + m.name)}")
+            parsed.append(f"TRY_CAST({c} AS BIGINT) AS {quoted('n_' + m.name)}")
         elif m.type == "number":
-            parsed.append(f"TRY_CAST({c} AS DOUBLE) AS {_q('n_' + m.name)}")
+            parsed.append(f"TRY_CAST({c} AS DOUBLE) AS {quoted('n_' + m.name)}")
         elif m.type == "date":
-            parsed.append(f"{date_sql(c)} AS {_q('d_' + m.name)}")
+            parsed.append(f"{date_sql(c)} AS {quoted('d_' + m.name)}")
     person = domain.level == Domain.Level.PERSON
-    if person and "local_id" in by_measure:
-        parsed.append('row_number() OVER (PARTITION BY "c_local_id" ORDER BY _row) AS _seen')
 
     failures: list[str] = []
     conditions: list[str] = []
@@ -297,21 +298,14 @@ def _problems_sql(domain: Domain, columns: dict[str, str], period: tuple[dt.date
 
     first = measures[0]
     fail(
-        f"lower({_q('c_' + first.name)}) IN ({', '.join(_text(t) for t in TOTALS)})",
+        f"lower({quoted('c_' + first.name)}) IN ({', '.join(_text(t) for t in TOTALS)})",
         by_measure[first.name],
-        _q("c_" + first.name),
+        quoted("c_" + first.name),
         "This looks like a totals row. Remove totals: Reachable adds up the rows itself.",
     )
     for m in measures:
         for condition, message in _checks(m, by_measure[m.name], period):
-            fail(condition, by_measure[m.name], _q("c_" + m.name), message)
-    if person and "local_id" in by_measure:
-        fail(
-            "_seen > 1",
-            by_measure["local_id"],
-            '"c_local_id"',
-            "This child is already on an earlier row (same agency reference). Keep one row per child.",
-        )
+            fail(condition, by_measure[m.name], quoted("c_" + m.name), message)
     if person and "date_of_birth" in by_measure:
         start, end = period
         dob = '"d_date_of_birth"'
@@ -330,22 +324,42 @@ def _problems_sql(domain: Domain, columns: dict[str, str], period: tuple[dt.date
         # Rows with nothing wrong (nearly all) are passed over before any list is built.
         + f"WHERE {' OR '.join(conditions)}) "
         "SELECT _row, p.col, p.val, p.msg FROM found"
+        + (_repeated_sql(by_measure["local_id"]) if person and "local_id" in by_measure else "")
     )
 
 
-def typed_select(domain: Domain, columns: dict[str, str]) -> str:
-    """SELECT of the checked rows with proper types, named by measure (for loading)."""
+def _repeated_sql(raw: str) -> str:
+    """Every row after the first with the same agency reference (grouping the references costs
+    far less than numbering each one's rows with a window)."""
+    message = _text(
+        "This child is already on an earlier row (same agency reference). Keep one row per child."
+    )
+    return (
+        f" UNION ALL SELECT unnest(list_sort(rows)[2:]) AS _row, {_text(raw)}, id, {message} "
+        f"FROM (SELECT NULLIF(trim({quoted(raw)}), '') AS id, list(_row) AS rows FROM raw "
+        "GROUP BY id HAVING count(*) > 1 AND id IS NOT NULL)"
+    )
+
+
+def typed_select(
+    domain: Domain, columns: dict[str, str], *, identifiers_as_text: bool = False
+) -> str:
+    """SELECT of the checked rows with proper types, named by measure (for loading). With
+    ``identifiers_as_text``, identifiers stay the trimmed text as written, for pseudonymising."""
     parts = ["_row"]
     for raw, measure in columns.items():
         m = domain.measures.get(name=measure)
-        v = f"NULLIF(trim({_q(raw)}), '')"
+        v = f"NULLIF(trim({quoted(raw)}), '')"
+        if identifiers_as_text and m.role == Measure.Role.IDENTIFIER:
+            parts.append(f"{v} AS {quoted(measure)}")
+            continue
         cast = {
             "integer": f"CAST({v} AS BIGINT)",
             "number": f"CAST({v} AS DOUBLE)",
             "date": date_sql(v),
             "boolean": f"lower({v}) IN ('y','yes','true','1')",
         }.get(m.type, v)
-        parts.append(f"{cast} AS {_q(measure)}")
+        parts.append(f"{cast} AS {quoted(measure)}")
     return f"SELECT {', '.join(parts)} FROM raw"
 
 

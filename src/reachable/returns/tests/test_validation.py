@@ -90,6 +90,17 @@ def test_every_bad_cell_is_named_with_its_fix(tmp_path) -> None:
     assert values[(3, "offence")] == "heroin"
 
 
+def test_a_child_on_several_rows_is_named_on_every_row_after_the_first(tmp_path) -> None:
+    first = "36/7/26,Jay,Okafor,2010-03-27,M,BCRB,,2026-05-02,pwits-a,E09000022,2"
+    no_reference = ",Sam,Lee,2010-03-27,M,,,2026-06-01,supply-a,,0"
+    lines = [POLICE_HEADER, first, no_reference, " " + first, no_reference, first]
+    repeated = [
+        r for r, c, m in messages(check(write(tmp_path, lines))) if "already on an earlier row" in m
+    ]
+    # Rows without a reference are told to fill it in, not that they repeat each other.
+    assert repeated == [4, 6]
+
+
 def test_header_problems_say_what_to_do(tmp_path) -> None:
     header = POLICE_HEADER.replace("offence", "offense").replace(",missing_episodes", ",notes")
     found = messages(check(write(tmp_path, [header, GOOD_ROWS[0]])))
