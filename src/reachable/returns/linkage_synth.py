@@ -168,31 +168,40 @@ def pseudonymise_to(
         rows, names = folder / f"{agency}.parquet", folder / f"{agency}-names.parquet"
         con.execute(f"COPY (SELECT * FROM person_rows) TO '{rows}' (FORMAT parquet)")
         con.execute(f"COPY ({encoding.names}) TO '{names}' (FORMAT parquet)")
+        truths.append(f"_agency_truth_{len(truths)}")
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _truth AS SELECT p.person_key, t.truth "
+            f"CREATE OR REPLACE TEMP TABLE {truths[-1]} AS SELECT p.person_key, t.truth "
             "FROM person_rows AS p JOIN typed AS t USING (_row)"
         )
-        truths.append(f"_truth_{len(truths)}")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {truths[-1]} AS SELECT * FROM _truth")
         con.unregister("_synthetic")
         sources.append(Source(agency, str(rows), str(names)))
     truth = folder / "truth.parquet"
     union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in truths)
     con.execute(f"COPY ({union}) TO '{truth}' (FORMAT parquet)")
+    for table in truths:
+        con.execute(f"DROP TABLE {table}")
     return sources, truth
 
 
 def pair_accuracy(con: duckdb.DuckDBPyConnection, truth: Path) -> tuple[float, float]:
     """Precision and recall over pairs of records given the same person ID in ``assigned``,
     against the synthetic truth (tests and benchmarks only)."""
-    con.execute(f"CREATE OR REPLACE TABLE _truth AS SELECT * FROM read_parquet('{truth}')")
+    # Read from the file in each query, so no table of the same name (a temporary one would be
+    # found first) can stand in for the whole truth.
+    known = f"read_parquet('{truth}')"
+    assigned, matched = con.execute(
+        f"SELECT count(*), count(k.person_key) FROM assigned AS x LEFT JOIN {known} AS k "
+        "USING (person_key)"
+    ).fetchall()[0]
+    if assigned != matched:
+        raise ValueError(f"{assigned - matched} of {assigned} linked records have no known truth")
     tp, fp = con.execute(
         "SELECT count(*) FILTER (a.truth = b.truth), count(*) FILTER (a.truth <> b.truth) "
         "FROM assigned AS x JOIN assigned AS y ON x.person_id = y.person_id "
-        "AND x.person_key < y.person_key JOIN _truth AS a ON a.person_key = x.person_key "
-        "JOIN _truth AS b ON b.person_key = y.person_key"
+        f"AND x.person_key < y.person_key JOIN {known} AS a ON a.person_key = x.person_key "
+        f"JOIN {known} AS b ON b.person_key = y.person_key"
     ).fetchall()[0]
     total = con.execute(
-        "SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM _truth GROUP BY truth)"
+        f"SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM {known} GROUP BY truth)"
     ).fetchall()[0][0]
     return tp / (tp + fp), tp / total

@@ -47,6 +47,31 @@ def linked(tmp_path_factory):
     con.close()
 
 
+def test_accuracy_is_measured_over_every_agency_against_the_whole_truth(tmp_path) -> None:
+    con = duckdb.connect()
+    _, truth = pseudonymise_to(returns_for(children(200, seed=3), AGENCIES, seed=3), tmp_path, con)
+    # Person IDs exactly as the truth has them: every true pair found and nothing else.
+    con.execute(
+        f"CREATE TABLE assigned AS SELECT person_key, truth AS person_id FROM read_parquet('{truth}')"
+    )
+    assert pair_accuracy(con, truth) == (1.0, 1.0)
+    # The child known to most agencies has one record split off: every pair found is still
+    # right, but that record's pairs with the child's other records are missed.
+    sizes = [
+        n for (n,) in con.execute("SELECT count(*) FROM assigned GROUP BY person_id").fetchall()
+    ]
+    true_pairs, largest = sum(n * (n - 1) // 2 for n in sizes), max(sizes)
+    con.execute(
+        "UPDATE assigned SET person_id = -1 WHERE person_key = (SELECT min(person_key) "
+        "FROM assigned WHERE person_id = (SELECT person_id FROM assigned GROUP BY 1 "
+        "ORDER BY count(*) DESC, 1 LIMIT 1))"
+    )
+    assert pair_accuracy(con, truth) == (1.0, (true_pairs - (largest - 1)) / true_pairs)
+    con.execute("INSERT INTO assigned VALUES ('not-a-record', 0)")
+    with pytest.raises(ValueError, match=r"^1 of \d+ linked records have no known truth"):
+        pair_accuracy(con, truth)
+
+
 def test_linkage_finds_the_same_child_across_agencies_without_names(linked) -> None:
     con, truth, _, _ = linked
     precision, recall = pair_accuracy(con, truth)
