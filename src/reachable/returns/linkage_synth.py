@@ -148,6 +148,20 @@ def returns_for(
     return SyntheticReturns(out)
 
 
+def encode_to(con: duckdb.DuckDBPyConnection, agency: str, folder: Path, *, nhs: bool) -> Source:
+    """Pseudonymise the identifying columns in table ``typed`` (and ``sex``) as an accepted
+    upload is, into ``<agency>.parquet`` and ``<agency>-names.parquet`` under ``folder``. Leaves
+    table ``person_rows`` for the caller to pair keys with what it knows of each row."""
+    encoding = person_encode("typed", agency, kept=["sex"], postcode=True, nhs=nhs)
+    for statement in encoding.statements:
+        con.execute(statement)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE person_rows AS {encoding.rows}")
+    rows, names = folder / f"{agency}.parquet", folder / f"{agency}-names.parquet"
+    con.execute(f"COPY (SELECT * FROM person_rows) TO '{rows}' (FORMAT parquet)")
+    con.execute(f"COPY ({encoding.names}) TO '{names}' (FORMAT parquet)")
+    return Source(agency, str(rows), str(names))
+
+
 def pseudonymise_to(
     returns: SyntheticReturns, folder: Path, con: duckdb.DuckDBPyConnection
 ) -> tuple[list[Source], Path]:
@@ -161,20 +175,13 @@ def pseudonymise_to(
         table = pa.table({**cols, "_row": list(range(2, len(cols["local_id"]) + 2))})
         con.register("_synthetic", table)
         con.execute("CREATE OR REPLACE TEMP TABLE typed AS SELECT * FROM _synthetic")
-        encoding = person_encode("typed", agency, kept=["sex"], postcode=True, nhs=False)
-        for statement in encoding.statements:
-            con.execute(statement)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE person_rows AS {encoding.rows}")
-        rows, names = folder / f"{agency}.parquet", folder / f"{agency}-names.parquet"
-        con.execute(f"COPY (SELECT * FROM person_rows) TO '{rows}' (FORMAT parquet)")
-        con.execute(f"COPY ({encoding.names}) TO '{names}' (FORMAT parquet)")
+        sources.append(encode_to(con, agency, folder, nhs=False))
         truths.append(f"_agency_truth_{len(truths)}")
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {truths[-1]} AS SELECT p.person_key, t.truth "
             "FROM person_rows AS p JOIN typed AS t USING (_row)"
         )
         con.unregister("_synthetic")
-        sources.append(Source(agency, str(rows), str(names)))
     truth = folder / "truth.parquet"
     union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in truths)
     con.execute(f"COPY ({union}) TO '{truth}' (FORMAT parquet)")

@@ -26,7 +26,7 @@ import duckdb
 import jellyfish
 from django.conf import settings
 
-from reachable.returns.validation import date_sql
+from reachable.returns.validation import date_sql, quoted
 
 CLK_BITS = 1024
 CLK_HASHES = 20
@@ -118,9 +118,6 @@ def person_encode(
     and encoded once and joined back; only the agency reference (and the NHS number) is hashed
     per row."""
 
-    def col(name: str) -> str:
-        return '"' + name + '"'
-
     born = "strftime(d, '%Y-%m-%d')"
     compact = "NULLIF(upper(regexp_replace(v, '[^A-Za-z0-9]', '', 'g')), '')"
     statements = [
@@ -160,7 +157,7 @@ def person_encode(
     nhs_h = "NULL"
     if nhs:
         nhs_h = hmac_sql("NULLIF(regexp_replace(base.nhs_number, '[^0-9]', '', 'g'), '')")
-    carried = "".join(f", base.{col(m)}" for m in kept)
+    carried = "".join(f", base.{quoted(m)}" for m in kept)
     reference = hmac_sql(f"'{agency_slug}|' || base.local_id")
     rows = (
         f"SELECT base._row, {reference} AS person_key, g.h AS given_h, f.h AS family_h, "
