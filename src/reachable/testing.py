@@ -80,6 +80,15 @@ def involve(child: Child, team: str | Team, worker: User | None = None) -> Invol
     )
 
 
+def working_with(child: Child, user: User) -> None:
+    """Make the user's team one that works with the child, unless it already is: only such a team
+    changes or shares a record."""
+    from reachable.children.access import may_write
+
+    if not may_write(user, child.pk):
+        involve(child, next(m.team for m in user.active_memberships if m.team_id), worker=user)
+
+
 def share(
     child: Child, agency: str | Agency, by: User, *, categories: tuple[str, ...] = ("identity",)
 ) -> Share:
@@ -90,6 +99,7 @@ def share(
 
     to = agency if isinstance(agency, Agency) else Agency.objects.get(slug=agency)
     sender = agency_for(by, "sharing.share")
+    working_with(child, by)
     if not agreement_covering(
         from_agency=sender, to_agency=to, purpose="safeguarding", categories=categories
     ):

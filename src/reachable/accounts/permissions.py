@@ -1,18 +1,16 @@
 """Who may do what, in one module. Views, the API and selectors all ask here.
 
-Two kinds of rule:
-- capabilities: which roles may use a feature at all (``can(user, "child.view")``);
-- child scope: which children a user may see (``child_scope(user)``), from their relationship
-  to the child: their own case, their team's case, or a record shared with their agency.
-  Another team, agency or area sees nothing unless a share says so.
+This module is the table of capabilities: which roles may use a feature at all
+(``can(user, "child.view")``). It imports no feature app. Which *records* a user may read or write
+is decided by one access module per kind of record, each built on this table:
+``children.access`` (a child), ``casework.access`` (cases, referrals, panels, actions, the
+chronology), ``custody.access`` (detentions, concerns, imports), ``sharing.access`` (shares and
+restrictions). Another team, agency or area sees nothing unless a share says so.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from reachable.accounts.roles import Role
 
@@ -86,32 +84,6 @@ def _memberships_with(user: Any, roles: frozenset[str]) -> list[Any]:
     return [m for m in user.active_memberships if m.role in roles]
 
 
-def child_scope(user: Any) -> Q:
-    """A filter on Child for the children this user may see. Empty for everyone else.
-
-    A share counts only while the agreement it was made under is in force and still covers it
-    (``sharing.selectors.shares_in_force``); break-glass access counts until it expires.
-    """
-    from reachable.children.models import Involvement
-    from reachable.sharing.models import BreakGlass
-    from reachable.sharing.selectors import shares_in_force
-
-    if not can(user, "child.view"):
-        return Q(pk__in=[])
-    case_memberships = _memberships_with(user, CASE_ROLES)
-    team_ids = [m.team_id for m in case_memberships if m.team_id]
-    agency_ids = [m.agency_id for m in _memberships_with(user, CAPABILITIES["child.view"])]
-    now = timezone.now()
-
-    active = Q(ended_on__isnull=True) | Q(ended_on__gte=now.date())
-    own_or_team = Involvement.objects.filter(active, child=OuterRef("pk")).filter(
-        Q(worker=user) | Q(team_id__in=team_ids) if case_memberships else Q(pk__in=[])
-    )
-    shared = shares_in_force(agency_ids, now=now).filter(child=OuterRef("pk"))
-    glass = BreakGlass.objects.filter(child=OuterRef("pk"), user=user, expires_at__gt=now)
-    return Q(Exists(own_or_team)) | Q(Exists(shared)) | Q(Exists(glass))
-
-
 def team_ids_for(user: Any, capability: str) -> list[int]:
     """Teams in which the user holds a role with this capability (e.g. where new children go)."""
     return team_ids_for_roles(user, CAPABILITIES[capability])
@@ -127,35 +99,5 @@ def agency_ids_for(user: Any) -> list[int]:
     return [m.agency_id for m in user.active_memberships]
 
 
-def involved_with(user: Any, child_id: int) -> bool:
-    """Whether the user (or one of their teams) works with the child, as opposed to seeing a share."""
-    from reachable.children.models import Involvement
-
-    team_ids = team_ids_for_roles(user, CASE_ROLES)
-    now = timezone.localdate()
-    return (
-        Involvement.objects.filter(child_id=child_id)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=now))
-        .filter(Q(worker=user) | Q(team_id__in=team_ids))
-        .exists()
-    )
-
-
 def team_ids_for_roles(user: Any, roles: frozenset[str]) -> list[int]:
     return [m.team_id for m in _memberships_with(user, roles) if m.team_id]
-
-
-def chronology_scope(user: Any, child_id: int) -> Q:
-    """Which chronology entries of a child (one the user may see) the user may read.
-
-    Teams working with the child read entries for the teams involved; a partner agency the record is
-    shared with reads only entries marked for sharing, and of those only the kinds of information
-    its shares cover (custody contact, casework, education, health). Everyone reads their own
-    agency's entries.
-    """
-    from reachable.sharing.selectors import chronology_kinds_shared
-
-    own_agency = Q(agency_id__in=agency_ids_for(user))
-    if involved_with(user, child_id):
-        return Q(visibility__in=["involved", "shared"]) | own_agency
-    return Q(visibility="shared", kind__in=chronology_kinds_shared(user, child_id)) | own_agency

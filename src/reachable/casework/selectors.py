@@ -12,8 +12,9 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
-from reachable.accounts.permissions import chronology_scope, team_ids_for
+from reachable.accounts.permissions import team_ids_for
 from reachable.audit.services import audit_record
+from reachable.casework.access import cases_readable, chronology_scope
 from reachable.casework.models import (
     Action,
     Case,
@@ -81,8 +82,8 @@ def referral_get_for_user(user: Any, pk: int) -> Referral:
 
 
 def cases_visible(user: Any) -> QuerySet[Case]:
-    """Cases held by the user's exploitation teams."""
-    return Case.objects.filter(team_id__in=team_ids_for(user, "casework.view"))
+    """Cases the user may read (``casework.access.cases_readable``)."""
+    return cases_readable(user)
 
 
 def case_get_for_user(user: Any, pk: int) -> Case:

@@ -12,10 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_record
+from reachable.casework.access import case_write_check
 from reachable.casework.chronology import agency_of, chronicle
 from reachable.casework.models import (
     Action,
@@ -35,10 +37,12 @@ from reachable.casework.models import (
     SafetyPlan,
     Screening,
 )
+from reachable.children.access import child_write_check
 from reachable.children.models import Child, Involvement
 from reachable.children.services import involvement_end, involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
-from reachable.sharing.services import disclosure_to_team, processing_check
+from reachable.sharing.access import processing_check, restriction_on
+from reachable.sharing.services import alert_data_protection_leads, disclosure_to_team
 
 V = ChronologyEntry.Visibility
 
@@ -46,11 +50,6 @@ V = ChronologyEntry.Visibility
 def _require(user: Any, capability: str, doing: str) -> None:
     if not can(user, capability):
         raise ValidationError(f"Your role cannot {doing}.")
-
-
-def _own_team_case(user: Any, case: Case, capability: str = "casework.work") -> None:
-    if case.team_id not in team_ids_for(user, capability):
-        raise ValidationError("Only the team holding the case can change it.")
 
 
 def _not_future(value: dt.datetime | dt.date, field: str, errors: dict[str, list[str]]) -> None:
@@ -139,6 +138,38 @@ def referral_make(
     source: str = Referral.Source.FORM,
     detention: Any = None,
 ) -> Referral:
+    """A referral about a child the referrer may see (working with them, or through a share)."""
+    child_write_check(user, child.pk, "casework.refer", "make referrals", shared_may=True)
+    return _referral_record(
+        user=user,
+        child=child,
+        to_team=to_team,
+        concerns=concerns,
+        urgency=urgency,
+        consent=consent,
+        lawful_basis=lawful_basis,
+        source=source,
+        detention=detention,
+        record_known=True,
+    )
+
+
+def _referral_record(
+    *,
+    user: Any,
+    child: Child,
+    to_team: Team,
+    concerns: str,
+    urgency: str,
+    consent: str,
+    lawful_basis: str = "",
+    source: str = Referral.Source.FORM,
+    detention: Any = None,
+    record_known: bool,
+) -> Referral:
+    """Check and save a referral. ``record_known`` is False when the referrer may not see the
+    record: then nothing said back may depend on what the record holds (a waiting referral, a
+    restriction), so those are handled quietly instead of refused."""
     _require(user, "casework.refer", "make referrals")
     errors: dict[str, list[str]] = {}
     _blank(concerns, "concerns", "Describe the concerns, so the team can triage them.", errors)
@@ -156,9 +187,12 @@ def referral_make(
         )
     if not ReferralRoute.objects.filter(team=to_team).exists():
         errors["to_team"] = ["Choose an exploitation team that takes referrals."]
-    elif Referral.objects.filter(
-        child=child, to_team=to_team, decision=Referral.Decision.PENDING
-    ).exists():
+    elif (
+        record_known
+        and Referral.objects.filter(
+            child=child, to_team=to_team, decision=Referral.Decision.PENDING
+        ).exists()
+    ):
         errors["to_team"] = [
             f"{to_team} already has a referral about this child waiting for triage. "
             "Add what is new to the child's chronology instead."
@@ -166,7 +200,9 @@ def referral_make(
     if detention is not None and Referral.objects.filter(detention=detention).exists():
         errors["__all__"] = ["This detention has already been handed over to casework."]
     _raise(errors)
-    processing_check(child.pk)
+    restricted = restriction_on(child.pk) is not None
+    if restricted and record_known:
+        processing_check(child.pk)
     agency = agency_of(user, "casework.refer")
     agreement = disclosure_to_team(
         from_agency=agency,
@@ -188,8 +224,18 @@ def referral_make(
             source=source,
             detention=detention,
         )
-        # The receiving team must see the record to triage it.
-        involvement_start(child_id=child.pk, team=to_team, reason="Referral received")
+        if restricted:
+            # Processing is restricted: the referral is kept (it is the referrer's information)
+            # but the team is not given the record; the data protection lead decides.
+            alert_data_protection_leads(
+                f"A referral to {to_team} arrived for record {child.pk}, whose processing is "
+                "restricted. The team has not been given the record: decide what happens.",
+                kind="restricted-referral",
+                url=reverse("sharing:child_governance", args=[child.pk]),
+            )
+        else:
+            # The receiving team must see the record to triage it.
+            involvement_start(child_id=child.pk, team=to_team, reason="Referral received")
         chronicle(
             user=user,
             child_id=child.pk,
@@ -254,7 +300,9 @@ def referral_of_new_child(
             home_la=home_la,
             known_as=known_as,
         )
-        return referral_make(user=user, child=child, to_team=to_team, **referral)
+        return _referral_record(
+            user=user, child=child, to_team=to_team, record_known=False, **referral
+        )
 
 
 def custody_handover_text(detention: Any) -> str:
@@ -376,8 +424,7 @@ def _case_open_for(user: Any, referral: Referral, worker: Any) -> Case:
 
 
 def case_allocate(*, user: Any, case: Case, worker: Any) -> Case:
-    _require(user, "casework.manage", "allocate cases")
-    _own_team_case(user, case, "casework.manage")
+    case_write_check(user, case, "casework.manage", "allocate cases")
     if case.team_id not in {m.team_id for m in worker.active_memberships}:
         raise ValidationError({"worker": ["Choose someone in the team that holds the case."]})
     with transaction.atomic():
@@ -391,8 +438,7 @@ def case_allocate(*, user: Any, case: Case, worker: Any) -> Case:
 def screening_record(
     *, user: Any, case: Case, indicators: list[Code], notes: str, screened_at: dt.datetime
 ) -> Screening:
-    _require(user, "casework.work", "record screenings")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "record screenings")
     errors: dict[str, list[str]] = {}
     _not_future(screened_at, "screened_at", errors)
     _not_before_birth(case.child, screened_at, "screened_at", errors)
@@ -418,8 +464,7 @@ def screening_record(
 
 def risk_judge(*, user: Any, case: Case, level: Code, reasons: str) -> RiskJudgement:
     """The practitioner's judgement, with reasons. Each change is kept with who and why."""
-    _require(user, "casework.work", "record risk judgements")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "record risk judgements")
     errors: dict[str, list[str]] = {}
     _blank(reasons, "reasons", "Give the reasons for this judgement.", errors)
     if level.code_list.key != "risk-level":
@@ -463,8 +508,7 @@ def safety_plan_write(
     made_with_child: bool = True,
     childs_words: str = "",
 ) -> SafetyPlan:
-    _require(user, "casework.work", "write safety plans")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "write safety plans")
     errors: dict[str, list[str]] = {}
     for field, value, what in (
         ("trusted_adults", trusted_adults, "the adults the child trusts"),
@@ -526,8 +570,7 @@ def intervention_add(
     provider_name: str = "",
     sessions_offered: int = 0,
 ) -> Intervention:
-    _require(user, "casework.work", "record interventions")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "record interventions")
     errors: dict[str, list[str]] = {}
     _not_before_birth(case.child, started_on, "started_on", errors)
     if started_on > timezone.localdate() + dt.timedelta(days=90):
@@ -567,8 +610,7 @@ def intervention_update(
     outcome: str,
 ) -> Intervention:
     case = intervention.case
-    _require(user, "casework.work", "update interventions")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "update interventions")
     errors: dict[str, list[str]] = {}
     if ended_on is not None:
         _not_future(ended_on, "ended_on", errors)
@@ -613,8 +655,7 @@ def nrm_record(
     nrm: NrmReferral | None = None,
 ) -> NrmReferral:
     """Record a referral to the National Referral Mechanism, or its decisions as they arrive."""
-    _require(user, "casework.work", "record NRM referrals")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "record NRM referrals")
     errors: dict[str, list[str]] = {}
     _not_future(referred_on, "referred_on", errors)
     _not_before_birth(case.child, referred_on, "referred_on", errors)
@@ -692,8 +733,7 @@ def missing_record(
     episode: MissingEpisode | None = None,
 ) -> MissingEpisode:
     """A missing episode and the return home interview (offered, and done within 72 hours or not)."""
-    _require(user, "casework.work", "record missing episodes")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "record missing episodes")
     errors: dict[str, list[str]] = {}
     for field, moment in (
         ("missing_from", missing_from),
@@ -770,8 +810,9 @@ def chronology_add(
     is_contact: bool = False,
 ) -> ChronologyEntry:
     """An entry by any agency working with the child, or one the record is shared with."""
-    _require(user, "chronology.add", "add to a child's chronology")
-    processing_check(child.pk)
+    child_write_check(
+        user, child.pk, "chronology.add", "add to a child's chronology", shared_may=True
+    )
     errors: dict[str, list[str]] = {}
     _not_future(occurred_at, "occurred_at", errors)
     _not_before_birth(child, occurred_at, "occurred_at", errors)
@@ -823,7 +864,7 @@ ENTRY_KINDS = {
 
 
 def peer_link_add(*, user: Any, child: Child, peer: Child, nature: str) -> PeerLink:
-    _require(user, "casework.work", "link children")
+    child_write_check(user, child.pk, "casework.work", "link children")
     errors: dict[str, list[str]] = {}
     if peer.pk == child.pk:
         errors["peer"] = ["Choose another child."]
@@ -847,7 +888,7 @@ def peer_link_add(*, user: Any, child: Child, peer: Child, nature: str) -> PeerL
 def place_link_add(
     *, user: Any, child: Child, nature: str, place: Place | None = None, location: str = ""
 ) -> PlaceLink:
-    _require(user, "casework.work", "link places of concern")
+    child_write_check(user, child.pk, "casework.work", "link places of concern")
     errors: dict[str, list[str]] = {}
     if place is None and not location.strip():
         errors["location"] = ["Choose a known place or describe the location."]
@@ -944,8 +985,7 @@ def action_add(
     due_on: dt.date,
     panel_item: PanelItem | None = None,
 ) -> Action:
-    _require(user, "casework.work", "agree actions")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "agree actions")
     errors: dict[str, list[str]] = {}
     _blank(description, "description", "Say what will be done.", errors)
     if due_on < timezone.localdate():
@@ -988,8 +1028,7 @@ def action_done(*, user: Any, action: Action) -> Action:
 
 def case_transfer(*, user: Any, case: Case, to_team: Team, summary: str) -> Case:
     """Hand the case to another area's team when the child moves; the history goes with it."""
-    _require(user, "casework.manage", "transfer cases")
-    _own_team_case(user, case, "casework.manage")
+    case_write_check(user, case, "casework.manage", "transfer cases")
     errors: dict[str, list[str]] = {}
     _blank(summary, "summary", "Write a handover summary for the new team.", errors)
     if to_team.pk == case.team_id:
@@ -1047,8 +1086,7 @@ def case_closure_request(
     override_reason: str = "",
 ) -> Case:
     """Ask the manager to close the case (safe exit). Open actions need an explicit override."""
-    _require(user, "casework.work", "request closure")
-    _own_team_case(user, case)
+    case_write_check(user, case, "casework.work", "request closure")
     errors: dict[str, list[str]] = {}
     if case.status != Case.Status.OPEN:
         errors["__all__"] = ["Only an open case can be put forward for closure."]
@@ -1082,8 +1120,7 @@ def case_closure_request(
 
 
 def case_closure_decide(*, user: Any, case: Case, approve: bool, reason: str) -> Case:
-    _require(user, "casework.manage", "approve closures")
-    _own_team_case(user, case, "casework.manage")
+    case_write_check(user, case, "casework.manage", "approve closures")
     errors: dict[str, list[str]] = {}
     if case.status != Case.Status.CLOSING:
         errors["__all__"] = ["This case is not waiting for closure approval."]
@@ -1119,8 +1156,7 @@ def case_closure_decide(*, user: Any, case: Case, approve: bool, reason: str) ->
 
 
 def case_reopen(*, user: Any, case: Case, reason: str) -> Case:
-    _require(user, "casework.manage", "reopen cases")
-    _own_team_case(user, case, "casework.manage")
+    case_write_check(user, case, "casework.manage", "reopen cases", closed_may=True)
     errors: dict[str, list[str]] = {}
     if case.status != Case.Status.CLOSED:
         errors["__all__"] = ["Only a closed case can be reopened."]

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from reachable.accounts.permissions import child_scope
 from reachable.audit.services import audit_record
+from reachable.children.access import children_readable, read_scope
 from reachable.children.matching import name_affixes, name_key, name_similarity, parse_query
 from reachable.children.models import Child, ChildIdentifier
 
@@ -20,7 +20,7 @@ MIN_NAME_SCORE = 70
 
 def children_visible(user: Any) -> QuerySet[Child]:
     """The children this user may see, excluding records merged into another."""
-    return Child.objects.filter(child_scope(user), merged_into__isnull=True)
+    return children_readable(user)
 
 
 def merged_target(pk: int) -> int:
@@ -43,7 +43,7 @@ def child_get_for_user(
     """
     target_pk = merged_target(pk)
     found = (
-        Child.objects.filter(child_scope(user), pk=target_pk)
+        Child.objects.filter(read_scope(user), pk=target_pk)
         .select_related("sex", "ethnicity", "home_la", "home_la__parent")
         .first()
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_record
+from reachable.children.access import child_write_check
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import (
@@ -24,7 +25,6 @@ from reachable.children.models import (
     ServiceStatus,
 )
 from reachable.core.models import Area, Code, Team
-from reachable.sharing.services import processing_check
 
 OLDEST_AGE = 25  # the oldest person a "child" record may describe: care leavers to 25
 
@@ -221,9 +221,7 @@ EDITABLE_FIELDS = (
 
 def child_update(*, user: Any, child: Child, reason: str = "", **changes: Any) -> Child:
     """Change the person details. The audit event keeps before and after for every changed field."""
-    processing_check(child.pk)
-    if not can(user, "child.edit"):
-        raise ValidationError("Your role cannot change children's records.")
+    child_write_check(user, child.pk, "child.edit", "change this child's record")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here.")
@@ -256,9 +254,7 @@ def child_update(*, user: Any, child: Child, reason: str = "", **changes: Any) -
 
 
 def identifier_add(*, user: Any, child: Child, kind: Code, value: str) -> ChildIdentifier:
-    processing_check(child.pk)
-    if not can(user, "child.edit"):
-        raise ValidationError("Your role cannot change children's records.")
+    child_write_check(user, child.pk, "child.edit", "change this child's record")
     errors = _check_identifiers([IdentifierInput(kind, value)], exclude_child=child)
     if errors:
         raise ValidationError({"value": errors["identifiers"]})
@@ -288,9 +284,7 @@ def carer_add(
     parental_responsibility: bool,
     contact: str = "",
 ) -> Carer:
-    processing_check(child.pk)
-    if not can(user, "child.edit"):
-        raise ValidationError("Your role cannot change children's records.")
+    child_write_check(user, child.pk, "child.edit", "change this child's record")
     if not name.strip():
         raise ValidationError({"name": ["Enter the carer's name."]})
     with transaction.atomic():
@@ -308,8 +302,7 @@ def carer_add(
 def service_status_set(
     *, user: Any, child: Child, service: Code, status: str, since: dt.date | None = None
 ) -> ServiceStatus:
-    if not can(user, "child.edit"):
-        raise ValidationError("Your role cannot change children's records.")
+    child_write_check(user, child.pk, "child.edit", "change this child's record")
     if since and since > timezone.localdate():
         raise ValidationError({"since": ["The date must be today or in the past."]})
     with transaction.atomic():
@@ -339,10 +332,10 @@ def _snapshot(child: Child) -> dict[str, Any]:
 
 def child_merge(*, user: Any, keep: Child, duplicate: Child, reason: str) -> ChildMerge:
     """Fold a duplicate record into the one kept. The duplicate stays, marked merged, for history."""
-    processing_check(keep.pk)
-    processing_check(duplicate.pk)
     if not can(user, "child.merge"):
         raise ValidationError("Only a team manager can merge records.")
+    for record in (keep, duplicate):
+        child_write_check(user, record.pk, "child.merge", "merge these records")
     if not reason.strip():
         raise ValidationError({"reason": ["Say why these are the same child."]})
     if keep.pk == duplicate.pk:

@@ -25,7 +25,8 @@ from reachable.children.forms import (
 from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
-from reachable.sharing.selectors import disclosures_of, open_disputes, restriction_on
+from reachable.sharing.access import restriction_on
+from reachable.sharing.selectors import disclosures_of, open_disputes
 
 
 @require_capability("child.view")

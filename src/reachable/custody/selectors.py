@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Case, F, QuerySet, When
 from django.http import Http404
 
-from reachable.accounts.permissions import child_scope
 from reachable.audit.services import audit_record
+from reachable.children.access import read_scope
 from reachable.children.models import Child
 from reachable.custody.models import CommunityOffer, ConcernShare, Detention
 from reachable.custody.services import suites_for
@@ -36,7 +36,7 @@ def detention_get_for_user(user: Any, pk: int) -> Detention:
     """A detention whose child the user may see, audited; otherwise 404, and the attempt audited."""
     detention = (
         _annotated(
-            Detention.objects.filter(pk=pk, child__in=Child.objects.filter(child_scope(user)))
+            Detention.objects.filter(pk=pk, child__in=Child.objects.filter(read_scope(user)))
         )
         .select_related(
             "child", "suite", "offence", "arresting_force", "home_la_at_arrest", "child__home_la"

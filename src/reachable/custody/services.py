@@ -24,7 +24,8 @@ from reachable.custody.models import (
     ShareRoute,
 )
 from reachable.custody.rules import age_error, arrival_slot, time_errors
-from reachable.sharing.services import disclosure_to_team, processing_check
+from reachable.sharing.access import processing_check
+from reachable.sharing.services import disclosure_to_team
 
 
 def suites_for(user: Any) -> list[int]:

@@ -1,4 +1,4 @@
-"""Scoped reads for information governance. ``shares_in_force`` is what the child scope relies on."""
+"""Scoped reads for information governance (the access decisions themselves are in ``sharing.access``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,13 +21,10 @@ from reachable.sharing.models import (
     BreakGlass,
     Dispute,
     LegalHold,
-    Restriction,
     RetentionReview,
     Share,
     SubjectAccessRequest,
 )
-
-IDENTITY = "identity"
 
 # Which data category each kind of chronology entry belongs to: a partner reads an entry marked for
 # sharing only if what it received covers that category.
@@ -38,54 +35,6 @@ CATEGORY_OF_ENTRY_KIND: dict[str, str] = {
 }
 OTHER_ENTRY_CATEGORY = "casework"
 EXPIRY_WARNING_DAYS = 30
-
-
-def _agreement_has(through: Any, **match: Any) -> Exists:
-    """The share's agreement has this row in one of its many-to-many lists."""
-    return Exists(through.objects.filter(agreement_id=OuterRef("agreement_id"), **match))
-
-
-def shares_in_force(agency_ids: list[int], *, now: dt.datetime | None = None) -> QuerySet[Share]:
-    """Shares to these agencies that still let them see the child's record.
-
-    In force means: not withdrawn or expired, made under an agreement in force today, which still
-    names both agencies, the share's purpose and the child's identity as something it covers. An
-    agreement that lapses or is narrowed therefore closes the partner's view at once.
-    """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    parties = Agreement.parties.through
-    return (
-        Share.objects.filter(to_agency_id__in=agency_ids, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .filter(agreement__starts_on__lte=today, agreement__ends_on__gte=today)
-        .filter(_agreement_has(parties, agency_id=OuterRef("to_agency_id")))
-        .filter(_agreement_has(parties, agency_id=OuterRef("from_agency_id")))
-        .filter(_agreement_has(Agreement.purposes.through, code_id=OuterRef("purpose_id")))
-        .filter(_agreement_has(Agreement.data_categories.through, code__code=IDENTITY))
-    )
-
-
-def shared_categories(user: Any, child_id: int) -> set[str]:
-    """Data categories of this child's record the user's agencies received under agreements in force."""
-    shares = shares_in_force(agency_ids_for(user)).filter(child_id=child_id)
-    found: set[str] = set()
-    for share in shares.prefetch_related("data_categories", "agreement__data_categories"):
-        covered = {c.code for c in share.agreement.data_categories.all()}
-        found |= {c.code for c in share.data_categories.all()} & covered
-    return found
-
-
-def chronology_kinds_shared(user: Any, child_id: int) -> list[str]:
-    """The kinds of chronology entry the user's agencies may read through shares of this record."""
-    from reachable.casework.models import ChronologyEntry
-
-    categories = shared_categories(user, child_id)
-    return [
-        kind
-        for kind in ChronologyEntry.KIND_LABELS
-        if CATEGORY_OF_ENTRY_KIND.get(kind, OTHER_ENTRY_CATEGORY) in categories
-    ]
 
 
 @dataclass(frozen=True)
@@ -150,10 +99,6 @@ def alerts_for(user: Any) -> QuerySet[Alert]:
 
 def holds_on(child_id: int) -> QuerySet[LegalHold]:
     return LegalHold.objects.filter(child_id=child_id, lifted_at__isnull=True)
-
-
-def restriction_on(child_id: int) -> Restriction | None:
-    return Restriction.objects.filter(child_id=child_id, lifted_at__isnull=True).first()
 
 
 def disputes_of(child_id: int) -> QuerySet[Dispute]:

@@ -17,12 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reachable.accounts.models import Membership, User
-from reachable.accounts.permissions import agency_for, team_ids_for_roles
+from reachable.accounts.permissions import CASE_ROLES, agency_for, team_ids_for_roles
 from reachable.accounts.roles import Role
 from reachable.audit.services import audit_record
+from reachable.children.access import Basis, basis_of, child_write_check
 from reachable.children.models import Child
 from reachable.children.selectors import merged_target
 from reachable.core.models import Agency, Code
+from reachable.sharing.access import IDENTITY, shared_categories
 from reachable.sharing.models import (
     Agreement,
     Alert,
@@ -34,7 +36,6 @@ from reachable.sharing.models import (
     RetentionRule,
     Share,
 )
-from reachable.sharing.selectors import IDENTITY, restriction_on
 
 MIN_REASON_LENGTH = 20
 
@@ -259,17 +260,6 @@ def disclosure_to_team(
     )
 
 
-def processing_check(child_id: int) -> None:
-    """Refuse any change or disclosure while processing of the record is restricted."""
-    restriction = restriction_on(child_id)
-    if restriction is not None:
-        raise ValidationError(
-            "Processing of this child's record is restricted "
-            f"(since {timezone.localtime(restriction.placed_at):%-d %B %Y}: {restriction.reason}). "
-            "It can be read but not changed or shared until the data protection lead lifts it."
-        )
-
-
 # ---------------------------------------------------------------- shares of a record
 
 
@@ -286,8 +276,13 @@ def share_record(
     child_views: str = "",
     expires_on: dt.date | None = None,
 ) -> Share:
-    """Share a child's record with another agency, under the agreement that covers it."""
-    processing_check(child.pk)
+    """Share a child's record with another agency, under the agreement that covers it.
+
+    A team working with the child may share what the agreement covers; an agency that itself
+    received the record may pass on only the categories it holds.
+    """
+    child_write_check(user, child.pk, "sharing.share", "share this record", shared_may=True)
+    held = None if basis_of(user, child.pk) is Basis.WORKING else shared_categories(user, child.pk)
     from_agency = agency_for(user, "sharing.share")
     errors: dict[str, list[str]] = {}
     if from_agency is None:
@@ -297,6 +292,14 @@ def share_record(
     codes = {c.code for c in categories}
     if IDENTITY not in codes:
         errors["categories"] = ["A share always includes who the child is: tick identity."]
+    elif held is not None and codes - held:
+        errors["categories"] = [
+            "Your agency received only "
+            + ", ".join(sorted(held))
+            + " of this record, so it can pass on only those. Untick "
+            + ", ".join(sorted(codes - held))
+            + "."
+        ]
     if len(reason.strip()) < MIN_REASON_LENGTH:
         errors["reason"] = [f"Say why in at least {MIN_REASON_LENGTH} characters."]
     if consent not in Share.Consent.values:
@@ -396,6 +399,19 @@ def _holders_of(role: str, *, team_ids: list[int] | None = None) -> list[User]:
     if team_ids is not None:
         memberships = memberships.filter(team_id__in=team_ids)
     return list(User.objects.filter(pk__in=memberships.values("user_id")))
+
+
+def alert_data_protection_leads(message: str, *, kind: str, url: str = "") -> int:
+    return alert_send(_holders_of(Role.DATA_PROTECTION_LEAD), kind=kind, message=message, url=url)
+
+
+def alert_team_members(team_ids: list[int], message: str, *, kind: str, url: str = "") -> int:
+    """Everyone in these teams who works with children (practitioners and managers)."""
+    memberships = Membership.objects.filter(
+        team_id__in=team_ids, active=True, user__is_active=True, role__in=CASE_ROLES
+    )
+    users = User.objects.filter(pk__in=memberships.values("user_id"))
+    return alert_send(users, kind=kind, message=message, url=url)
 
 
 def break_glass_open(*, user: Any, child_pk: int, reason: str) -> BreakGlass:

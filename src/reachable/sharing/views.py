@@ -20,6 +20,7 @@ from reachable.children.selectors import child_get_for_user
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import posted, save_form
 from reachable.sharing import forms, selectors, services
+from reachable.sharing.access import restriction_on
 from reachable.sharing.models import RetentionItem, RetentionRule, SubjectAccessRequest
 from reachable.sharing.retention import retention_review_decide
 from reachable.sharing.subject_access import sar_export, sar_record
@@ -228,7 +229,7 @@ def child_governance(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "child": child,
         "holds": selectors.holds_on(child.pk),
-        "restriction": selectors.restriction_on(child.pk),
+        "restriction": restriction_on(child.pk),
         "disputes": selectors.disputes_of(child.pk),
         "shares": selectors.disclosures_of(child.pk),
         "page_obj": log,
@@ -283,7 +284,7 @@ def lift(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             for hold in selectors.holds_on(child.pk):
                 services.legal_hold_lift(user=request.user, hold=hold)
         else:
-            restriction = selectors.restriction_on(child.pk)
+            restriction = restriction_on(child.pk)
             if restriction is not None:
                 services.restriction_lift(user=request.user, restriction=restriction)
     except ValidationError as exc:

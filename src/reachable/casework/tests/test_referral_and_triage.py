@@ -11,7 +11,9 @@ from reachable.casework import services
 from reachable.casework.models import Case, CaseEvent, ChronologyEntry, Referral
 from reachable.children.selectors import children_visible
 from reachable.core.models import Team
-from reachable.testing import make_detention, page, person, signed_in_client
+from reachable.testing import make_child, make_detention, page, person, share, signed_in_client
+
+CUSTODY = "custody_practitioner"
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,10 @@ def _refer(user, child, team, **changes):
     return services.referral_make(user=user, child=child, to_team=team, **values)
 
 
-def test_the_receiving_team_can_see_the_child_to_triage(sam, jay, mace, mo) -> None:
+def test_the_receiving_team_can_see_the_child_to_triage(sam, mace, mo) -> None:
+    # The school received the record from the custody team; the MACE team has never seen it.
+    jay = make_child(given_name="Jay", family_name="Okafor")
+    share(jay, "norfolk-education", by=person(CUSTODY, "norfolk-yjs", "norfolk-custody-ei"))
     assert not children_visible(mo).filter(pk=jay.pk).exists()
     referral = _refer(sam, jay, mace)
     assert referral.decision == Referral.Decision.PENDING
@@ -155,8 +160,9 @@ def test_the_referrer_follows_the_decision_but_cannot_open_the_case(sam, referra
 def test_triage_page_lists_urgent_first(mo, sam, mace) -> None:
     from reachable.testing import make_child
 
-    routine = _refer(sam, make_child(), mace, urgency="routine")
-    immediate = _refer(sam, make_child(), mace, urgency="immediate")
+    shared = [share(make_child(), "norfolk-education", by=mo).child for _ in range(2)]
+    routine = _refer(sam, shared[0], mace, urgency="routine")
+    immediate = _refer(sam, shared[1], mace, urgency="immediate")
     from reachable.casework.selectors import referrals_to_triage
 
     assert list(referrals_to_triage(mo)) == [immediate, routine]

@@ -135,7 +135,8 @@ def test_a_manager_merges_a_duplicate_and_history_is_kept(norfolk_worker) -> Non
     keep = make_child(given_name="Leo", family_name="Marsh")
     duplicate = make_child(given_name="Leo", family_name="Marsh")
     involve(keep, "norfolk-mace", worker=norfolk_worker)
-    involve(duplicate, "norfolk-yjs-casework")
+    # The manager's team works with both records (a manager cannot merge a record they cannot see).
+    involve(duplicate, "norfolk-mace")
     services.carer_add(
         user=norfolk_worker,
         child=duplicate,

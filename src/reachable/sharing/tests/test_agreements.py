@@ -14,7 +14,7 @@ from reachable.children.selectors import children_visible
 from reachable.core.models import Agency, Code
 from reachable.sharing.models import Alert, Share
 from reachable.sharing.services import agreement_covering, agreement_expiry_alerts, share_record
-from reachable.testing import agreement, make_child, person
+from reachable.testing import agreement, make_child, person, working_with
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ def test_agreement_matrix(pathways_only, pair, purpose, categories, state) -> No
 
 
 def _share(user, child, to: str, *, purpose="safeguarding", categories=("identity",), **kw):
+    working_with(child, user)
     return share_record(
         user=user,
         child=child,

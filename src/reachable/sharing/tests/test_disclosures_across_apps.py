@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reachable.casework.models import Referral
-from reachable.casework.services import referral_make
+from reachable.casework.services import referral_of_new_child
 from reachable.core.models import Code, Team
 from reachable.core.services import PartnershipFileError
 from reachable.custody.models import ConcernShare
@@ -58,9 +58,12 @@ def test_a_referral_needs_an_agreement_between_referrer_and_team(db) -> None:
         ends_on=dt.date(2025, 12, 31)
     )
     with pytest.raises(ValidationError) as refused:
-        referral_make(
+        referral_of_new_child(
             user=sam,
-            child=child,
+            given_name=child.given_name,
+            family_name=child.family_name,
+            date_of_birth=child.date_of_birth,
+            sex=child.sex,
             to_team=mace,
             concerns="New phone and trainers",
             urgency="routine",
