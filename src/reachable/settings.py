@@ -103,6 +103,13 @@ TASKS = {
     }
 }
 
+# A detention gives the custody team the child's record only for an arrest this recent, and the
+# record stays open to them this many days after release (longer while community support is open).
+REACHABLE_CUSTODY_GRANT_HOURS = envint("REACHABLE_CUSTODY_GRANT_HOURS", 72, minimum=1)
+REACHABLE_CUSTODY_ACCESS_AFTER_RELEASE_DAYS = envint(
+    "REACHABLE_CUSTODY_ACCESS_AFTER_RELEASE_DAYS", 30, minimum=0
+)
+
 # After a case closes, its team keeps sight of the child's record this long, so it can reopen it.
 REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(
     "REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS", 90, minimum=0

@@ -27,6 +27,12 @@ from reachable.children.identifiers import normalise_identifier, validate_identi
 from reachable.children.matching import name_affixes, name_key
 from reachable.children.models import Child, ChildIdentifier, Involvement
 from reachable.core.models import Agency, Area, Code, Place, Team
+from reachable.custody.access import (
+    DETENTION_REASON,
+    access_ends_on,
+    grants_access,
+    suites_for,
+)
 from reachable.custody.models import DETENTION_COLUMNS, Detention
 from reachable.custody.rules import age_error, arrival_slot, local_zone, time_errors
 from reachable.custody.services import is_out_of_county
@@ -134,6 +140,8 @@ class _MissingLocalTime(Exception):
 
 
 class _Parser:
+    allowed_suites: set[int] | None = None
+
     def __init__(self) -> None:
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         self.suites = {
@@ -193,9 +201,12 @@ MAX_PROBLEMS_KEPT = 5000  # listed problems per import; a file with more needs f
 PROGRESS_EVERY = 5000
 
 
-def parse(text: str, progress: Progress | None = None) -> tuple[list[_Row], list[RowError]]:
+def parse(
+    text: str, progress: Progress | None = None, *, suite_ids: list[int] | None = None
+) -> tuple[list[_Row], list[RowError]]:
+    """Every row checked; ``suite_ids`` limits the rows to suites the importer's teams work in."""
     try:
-        return _parse(text, progress)
+        return _parse(text, progress, suite_ids)
     except csv.Error as exc:
         return [], [
             RowError(
@@ -204,7 +215,9 @@ def parse(text: str, progress: Progress | None = None) -> tuple[list[_Row], list
         ]
 
 
-def _parse(text: str, progress: Progress | None) -> tuple[list[_Row], list[RowError]]:
+def _parse(
+    text: str, progress: Progress | None, suite_ids: list[int] | None
+) -> tuple[list[_Row], list[RowError]]:
     header, reader = _read(text.lstrip("\ufeff"))
     errors: list[RowError] = []
     if not header or header == [""]:
@@ -232,6 +245,7 @@ def _parse(text: str, progress: Progress | None) -> tuple[list[_Row], list[RowEr
         return [], errors
     columns = [(name, header.index(name)) for name in KNOWN if name in header]
     p = _Parser()
+    p.allowed_suites = set(suite_ids) if suite_ids is not None else None
     rows: list[_Row] = []
     seen: dict[tuple[str, str, dt.datetime], int] = {}
     for number, cells in enumerate(reader, start=2):
@@ -295,6 +309,12 @@ def _parse_row(number: int, v: dict[str, str], p: _Parser, errors: list[RowError
     suite = p.suites.get(v["suite"])
     if v["suite"] and suite is None:
         fail("suite", "Not a custody suite we know; use the suite codes listed on the import page.")
+    elif suite is not None and p.allowed_suites is not None and suite.pk not in p.allowed_suites:
+        fail(
+            "suite",
+            "Your team does not work at this suite: import only detentions at your own suites "
+            "(another suite's team imports its own).",
+        )
     offence_id = p.offences.get(v["offence"])
     if v["offence"] and offence_id is None:
         fail("offence", f"Not an offence code; use one of {', '.join(sorted(p.offences))}.")
@@ -394,7 +414,7 @@ def detentions_import(
 
     ``progress`` hears how many rows have been checked, every few thousand rows, before anything is
     written (so a caller can record it outside the import's transaction)."""
-    rows, errors = parse(text, progress)
+    rows, errors = parse(text, progress, suite_ids=suites_for(user))
     result = ImportResult(rows=len(rows) + len({e.row for e in errors if e.row > 1}), errors=errors)
     if errors:
         return result
@@ -458,6 +478,7 @@ def detentions_import(
         bulk_insert(Child, CHILD_FIELDS, child_rows)
         bulk_insert(ChildIdentifier, ["child", "kind", "value", "value_normalised"], ident_rows)
 
+        new_ids = set(new_children.values())
         detention_rows, involvement_keys = [], set()
         team_ids_by_suite = {
             s.pk: list(Team.objects.filter(places=s).values_list("pk", flat=True))
@@ -491,10 +512,19 @@ def detentions_import(
                     None,
                 )
             )
-            for team_id in team_ids_by_suite[row.suite.pk]:
-                involvement_keys.add(
-                    (row.child_id, team_id, row.arrived_at.astimezone(local_zone()).date())
-                )
+            # A known child's record opens to the custody team only for a recent arrest
+            # (custody.access); a child this import adds is held by the team that added them.
+            if row.child_id in new_ids or grants_access(row.arrested_at, now=now):
+                last_day = access_ends_on(row.released_at)
+                for team_id in team_ids_by_suite[row.suite.pk]:
+                    involvement_keys.add(
+                        (
+                            row.child_id,
+                            team_id,
+                            row.arrived_at.astimezone(local_zone()).date(),
+                            last_day,
+                        )
+                    )
         result.created = bulk_insert(
             Detention,
             DETENTION_COLUMNS,
@@ -514,16 +544,20 @@ def detentions_import(
         )
         # Children added by this import have no involvements yet: only look up the others.
         already_known = set(known_ids)
-        involved = _involved_in_chunks({c for c, _, _ in involvement_keys if c in already_known})
+        involved = _involved_in_chunks({c for c, _, _, _ in involvement_keys if c in already_known})
         first_day: dict[tuple[int, int], dt.date] = {}
-        for c, t, day in involvement_keys:
+        last_day: dict[tuple[int, int], dt.date | None] = {}
+        for c, t, day, until in involvement_keys:
             if (c, t) not in involved:
                 first_day[(c, t)] = min(day, first_day.get((c, t), day))
+                # Still detained (None) outlasts any date; otherwise the latest release counts.
+                so_far = last_day.get((c, t), dt.date.min)
+                last_day[(c, t)] = None if until is None or so_far is None else max(until, so_far)
         bulk_insert(
             Involvement,
             ["child", "team", "worker", "started_on", "ended_on", "reason"],
             (
-                (c, t, None, day, None, "Detained at a custody suite")
+                (c, t, None, day, last_day[(c, t)], f"{DETENTION_REASON} a custody suite")
                 for (c, t), day in first_day.items()
             ),
         )

@@ -10,8 +10,8 @@ from django.http import Http404
 from reachable.audit.services import audit_record
 from reachable.children.access import read_scope
 from reachable.children.models import Child
+from reachable.custody.access import suites_for
 from reachable.custody.models import CommunityOffer, ConcernShare, Detention
-from reachable.custody.services import suites_for
 
 
 def _annotated(detentions: QuerySet[Detention]) -> QuerySet[Detention]:

@@ -7,14 +7,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from reachable.accounts.permissions import agency_for, can
 from reachable.audit.services import audit_record
 from reachable.casework.chronology import chronicle
-from reachable.children.models import Child
+from reachable.children.models import Child, Involvement
 from reachable.children.services import involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
+from reachable.custody.access import (
+    DETENTION_REASON,
+    access_ends_on,
+    detention_involvements,
+    detention_write_check,
+    grants_access,
+    suites_for,
+)
 from reachable.custody.models import (
     CommunityOffer,
     ConcernShare,
@@ -25,17 +35,11 @@ from reachable.custody.models import (
 )
 from reachable.custody.rules import age_error, arrival_slot, time_errors
 from reachable.sharing.access import processing_check
-from reachable.sharing.services import disclosure_to_team
-
-
-def suites_for(user: Any) -> list[int]:
-    """Custody suites where the user's teams work."""
-    team_ids = [m.team_id for m in user.active_memberships if m.team_id]
-    return list(
-        Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE, teams__id__in=team_ids).values_list(
-            "pk", flat=True
-        )
-    )
+from reachable.sharing.services import (
+    alert_data_protection_leads,
+    alert_team_members,
+    disclosure_to_team,
+)
 
 
 def is_out_of_county(home_la: Area | None, suite: Place) -> bool:
@@ -65,9 +69,13 @@ def detention_record(
     carer_informed: bool = False,
     comfort_box: bool = False,
     age_override_reason: str = "",
+    new_record: bool = False,
 ) -> Detention:
+    """Record a detention at one of the user's suites. ``new_record`` says the child's record was
+    added for this detention (so the custody team holds it whatever the arrest time)."""
     if not can(user, "custody.record"):
         raise ValidationError("Your role cannot record detentions.")
+    processing_check(child.pk)
     errors: dict[str, list[str]] = {
         f: [m]
         for f, m in time_errors(
@@ -111,7 +119,9 @@ def detention_record(
             arrival_weekday=arrival_slot(arrived_at)[0],
             arrival_hour=arrival_slot(arrived_at)[1],
         )
-        _involve_suite_teams(detention)
+        opened = new_record or grants_access(arrested_at)
+        if opened:
+            _involve_suite_teams(detention)
         chronicle(
             user=user,
             child_id=child.pk,
@@ -127,7 +137,11 @@ def detention_record(
             obj=detention,
             child_id=child.pk,
             reason=age_override_reason,
-            detail={"suite": suite.slug, "out_of_county": detention.out_of_county},
+            detail={
+                "suite": suite.slug,
+                "out_of_county": detention.out_of_county,
+                "opened_record": opened and not new_record,
+            },
         )
     return detention
 
@@ -139,11 +153,28 @@ def _involve_suite_teams(detention: Detention) -> None:
             child_id=detention.child_id,
             team=team,
             started_on=timezone.localtime(detention.arrived_at).date(),
-            reason=f"Detained at {detention.suite}",
+            reason=f"{DETENTION_REASON} {detention.suite}",
         )
+    if detention.released_at is not None:
+        _custody_access_until(detention, access_ends_on(detention.released_at))
+
+
+def _custody_access_until(detention: Detention, last_day: dt.date | None) -> None:
+    """Set when the custody teams' sight of the record (granted by detentions) ends, unless a
+    community offer is still open: then it lasts until the offer closes."""
+    open_offer = CommunityOffer.objects.filter(
+        detention__child_id=detention.child_id,
+        accepted=True,
+        outcome=CommunityOffer.Outcome.OPEN,
+    ).exists()
+    team_ids = [t.pk for t in _custody_teams(detention.suite)]
+    detention_involvements(detention.child_id, team_ids).update(
+        ended_on=None if open_offer else last_day
+    )
 
 
 def detention_release(*, user: Any, detention: Detention, released_at: dt.datetime) -> Detention:
+    detention_write_check(user, detention, "record a release")
     errors = time_errors(
         arrested_at=detention.arrested_at, arrived_at=detention.arrived_at, released_at=released_at
     )
@@ -152,6 +183,7 @@ def detention_release(*, user: Any, detention: Detention, released_at: dt.dateti
     with transaction.atomic():
         detention.released_at = released_at
         detention.save(update_fields=["released_at"])
+        _custody_access_until(detention, access_ends_on(released_at))
         audit_record(
             user=user, action="detention.release", obj=detention, child_id=detention.child_id
         )
@@ -169,8 +201,7 @@ def engagement_record(
     discussed: str = "",
     childs_words: str = "",
 ) -> Engagement:
-    if not can(user, "custody.record"):
-        raise ValidationError("Your role cannot record engagement.")
+    detention_write_check(user, detention, "record visits")
     errors: dict[str, list[str]] = {}
     if attempted_at > timezone.now() + dt.timedelta(minutes=5):
         errors["attempted_at"] = ["The time cannot be in the future."]
@@ -233,8 +264,7 @@ def suggested_team(detention: Detention) -> Team | None:
 def concern_share(
     *, user: Any, detention: Detention, to_team: Team, method: Code, summary: str
 ) -> ConcernShare:
-    if not can(user, "custody.record"):
-        raise ValidationError("Your role cannot share concerns from custody.")
+    detention_write_check(user, detention, "share concerns")
     if not summary.strip():
         raise ValidationError(
             {"summary": ["Write what the concern is, so the recipient can act on it."]}
@@ -313,8 +343,7 @@ def concerns_escalate(*, older_than: dt.timedelta, now: dt.datetime | None = Non
 def community_offer_record(
     *, user: Any, detention: Detention, accepted: bool, offered_at: dt.datetime | None = None
 ) -> CommunityOffer:
-    if not can(user, "custody.record"):
-        raise ValidationError("Your role cannot record community support.")
+    detention_write_check(user, detention, "record community support")
     with transaction.atomic():
         offer = CommunityOffer.objects.create(
             detention=detention,
@@ -325,6 +354,7 @@ def community_offer_record(
         audit_record(
             user=user, action="community_offer.record", obj=offer, child_id=detention.child_id
         )
+        _custody_access_until(detention, access_ends_on(detention.released_at))
     return offer
 
 
@@ -367,7 +397,7 @@ def share_routes_load(data: dict[str, Any], *, where: str = "share_routes") -> i
     return count
 
 
-def child_for_detention(
+def _child_for_detention(
     *,
     user: Any,
     given_name: str,
@@ -376,9 +406,10 @@ def child_for_detention(
     sex: Code,
     home_la: Area | None,
     police_id: str = "",
-) -> Child:
-    """The child custody has detained: found by police identifier or exact name and date of birth,
-    or added. The practitioner sees nothing about a found record until the detention links them."""
+) -> tuple[Child, str]:
+    """The child custody has detained, and how they were found: by police identifier
+    (``"police_id"``), by exact name and date of birth alone (``"name_dob"``), or added (``"new"``).
+    The practitioner sees nothing about a found record until the detention links them."""
     from reachable.children.identifiers import normalise_identifier, validate_identifier
     from reachable.children.services import IdentifierInput, child_create
 
@@ -393,7 +424,7 @@ def child_for_detention(
             merged_into__isnull=True,
         ).first()
         if found:
-            return found
+            return found, "police_id"
     found = Child.objects.filter(
         given_name__iexact=given_name.strip(),
         family_name__iexact=family_name.strip(),
@@ -401,9 +432,9 @@ def child_for_detention(
         merged_into__isnull=True,
     ).first()
     if found:
-        return found
+        return found, "name_dob"
     police_kind = Code.objects.get(code_list__key="identifier-kind", code="police")
-    return child_create(
+    added = child_create(
         user=user,
         given_name=given_name,
         family_name=family_name,
@@ -412,14 +443,46 @@ def child_for_detention(
         home_la=home_la,
         identifiers=[IdentifierInput(police_kind, police_id)] if police_id else [],
     )
+    return added, "new"
+
+
+def detention_of_person(*, user: Any, identity: dict[str, Any], **detention: Any) -> Detention:
+    """Find or add the child and record the detention, in one transaction: a refused detention
+    leaves no record of the child behind."""
+    with transaction.atomic():
+        child, found_by = _child_for_detention(user=user, **identity)
+        teams_holding = list(
+            Involvement.objects.filter(child=child)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))
+            .values_list("team_id", flat=True)
+            .distinct()
+        )
+        recorded = detention_record(
+            user=user, child=child, new_record=found_by == "new", **detention
+        )
+        if found_by == "name_dob" and grants_access(recorded.arrested_at):
+            _report_name_match(recorded, teams_holding)
+    return recorded
+
+
+def _report_name_match(detention: Detention, team_ids: list[int]) -> None:
+    """A record opened on name and date of birth alone may be another child's: say so to the teams
+    that hold it and to the data protection lead, so a wrong match is caught."""
+    message = (
+        f"Record {detention.child_id} was opened by the custody team at {detention.suite} "
+        "for a detention matched on name and date of birth only (no police identifier). "
+        "If this is not the same child, tell the custody team and the data protection lead."
+    )
+    url = reverse("children:profile", args=[detention.child_id])
+    alert_team_members(team_ids, message, kind="custody-name-match", url=url)
+    alert_data_protection_leads(message, kind="custody-name-match", url=url)
 
 
 def community_offer_update(
     *, user: Any, offer: CommunityOffer, sessions: int, outcome: str
 ) -> CommunityOffer:
     """Sessions attended and, at closure, the outcome; closing stamps the date once."""
-    if not can(user, "custody.record"):
-        raise ValidationError("Your role cannot update community support.")
+    detention_write_check(user, offer.detention, "update community support")
     if outcome not in CommunityOffer.Outcome.values:
         raise ValidationError({"outcome": ["Choose an outcome from the list."]})
     if sessions < 0:
@@ -436,6 +499,8 @@ def community_offer_update(
         elif offer.closed_at is None:
             offer.closed_at = timezone.now()
         offer.save(update_fields=["sessions", "outcome", "closed_at"])
+        ends = offer.closed_at or offer.detention.released_at
+        _custody_access_until(offer.detention, access_ends_on(ends))
         audit_record(
             user=user,
             action="community_offer.update",

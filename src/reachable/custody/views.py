@@ -18,6 +18,7 @@ from reachable.accounts.decorators import require_capability
 from reachable.children.selectors import child_possible_duplicates
 from reachable.core.models import Place
 from reachable.custody import dashboard, importer, selectors, services, tasks
+from reachable.custody.access import suites_for
 from reachable.custody.forms import (
     DetentionForm,
     EngagementForm,
@@ -37,7 +38,7 @@ IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "pol
 
 
 def _my_suites(request: HttpRequest):
-    return Place.objects.filter(pk__in=services.suites_for(request.user)).order_by("name")
+    return Place.objects.filter(pk__in=suites_for(request.user)).order_by("name")
 
 
 @require_capability("custody.board")
@@ -78,12 +79,9 @@ def detention_new(request: HttpRequest) -> HttpResponse:
             form = again
         else:
             try:
-                child = services.child_for_detention(
-                    user=request.user, **{k: data[k] for k in IDENTITY}
-                )
-                detention = services.detention_record(
+                detention = services.detention_of_person(
                     user=request.user,
-                    child=child,
+                    identity={k: data[k] for k in IDENTITY},
                     **{
                         k: v
                         for k, v in data.items()
@@ -93,7 +91,7 @@ def detention_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, f"Detention recorded for {child.full_name}.")
+                messages.success(request, f"Detention recorded for {detention.child.full_name}.")
                 return redirect("custody:detention", pk=detention.pk)
     return render(request, "custody/detention_new.html", {"form": form, "duplicates": duplicates})
 
