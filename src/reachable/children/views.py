@@ -14,6 +14,7 @@ from django.utils import timezone
 from reachable.accounts.decorators import require_capability
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.children import selectors, services
+from reachable.children.access import Basis, basis_of
 from reachable.children.forms import (
     CarerForm,
     ChildCreateForm,
@@ -26,7 +27,7 @@ from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
 from reachable.sharing.access import restriction_on
-from reachable.sharing.selectors import disclosures_of, open_disputes
+from reachable.sharing.selectors import open_disputes, shares_shown_to
 
 
 @require_capability("child.view")
@@ -51,22 +52,29 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.child_get_for_user(request.user, pk)
     if child.pk != pk:
         return redirect("children:profile", pk=child.pk)
+    basis = basis_of(request.user, child.pk)
+    full_view = basis in {Basis.WORKING, Basis.BREAK_GLASS}
     context = {
         "child": child,
         "identifiers": child.identifiers.select_related("kind"),
         "carers": child.carers.select_related("relationship"),
         "services": child.services.select_related("service"),
-        "involvements": child.involvements.select_related("team", "team__agency", "worker"),
-        "shares": disclosures_of(child.pk),
+        # Who works with the child, disputes' details and merge reasons are for those who work
+        # with the child (or broke the glass); a partner reads the identity it was given.
+        "full_view": full_view,
+        "involvements": child.involvements.select_related("team", "team__agency", "worker")
+        if full_view
+        else [],
+        "shares": shares_shown_to(request.user, child.pk),
         "restriction": restriction_on(child.pk),
         "disputes": open_disputes(child.pk),
-        "can_share": can(request.user, "sharing.share"),
+        "can_share": can(request.user, "sharing.share") and basis != Basis.BREAK_GLASS,
         "can_dispute": can(request.user, "governance.dispute"),
         "merges": child.merges_kept.select_related("merged_by"),
         "age": child.age_on(timezone.localdate()),
-        "can_edit": can(request.user, "child.edit"),
-        "can_merge": can(request.user, "child.merge"),
-        "can_refer": can(request.user, "casework.refer"),
+        "can_edit": can(request.user, "child.edit") and basis == Basis.WORKING,
+        "can_merge": can(request.user, "child.merge") and basis == Basis.WORKING,
+        "can_refer": can(request.user, "casework.refer") and basis != Basis.BREAK_GLASS,
         "can_read_chronology": can(request.user, "chronology.view"),
         "can_see_connections": can(request.user, "casework.view"),
         # The exploitation cases the user's own teams hold (others are not theirs to open).

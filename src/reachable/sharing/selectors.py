@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,9 +88,73 @@ def disclosures_of(child_id: int) -> QuerySet[Share]:
     )
 
 
+def shares_shown_to(user: Any, child_id: int) -> QuerySet[Share]:
+    """The shares of a record a reader may see: all of them for those working with the child (or
+    in an emergency); otherwise only those their own agency made or received."""
+    from reachable.children.access import Basis, basis_of
+
+    shares = disclosures_of(child_id)
+    if basis_of(user, child_id) in {Basis.WORKING, Basis.BREAK_GLASS}:
+        return shares
+    mine = agency_ids_for(user)
+    return shares.filter(Q(to_agency_id__in=mine) | Q(from_agency_id__in=mine))
+
+
 def access_log_of(child_ids: set[int] | list[int]) -> QuerySet[AuditEvent]:
     """Who opened or changed these records (a child's and those merged into it), newest first."""
     return AuditEvent.objects.filter(child_id__in=child_ids).order_by("-seq")
+
+
+# What each kind of audit event means, in words, for the record's access log. The reasons people
+# gave are not shown there: they hold risk judgements, triage and closure reasons and other
+# people's break-glass reasons, which the reader may not be entitled to. The data protection
+# lead's governance view shows them.
+ACCESS_LOG_WORDS = {
+    "breakglass.open": "Opened the record in an emergency (break-glass)",
+    "case.view": "Opened the exploitation case",
+    "chronology.add": "Added to the chronology",
+    "chronology.view": "Read the chronology",
+    "child.create": "Created the record",
+    "child.merge": "Merged a duplicate record",
+    "child.search": "Found the record in a search",
+    "child.update": "Changed the child's details",
+    "child.view": "Opened the record",
+    "child.view.api": "Read the record through the API",
+    "detention.record": "Recorded a detention",
+    "detention.import": "Imported detentions",
+    "detention.view": "Opened a detention",
+    "disclosures.view": "Read who has received and seen the record",
+    "list.view": "Saw the child in a list",
+    "list.export": "Downloaded a list that names the child",
+    "referral.make": "Made a referral",
+    "referral.triage": "Decided on a referral",
+    "risk.judge": "Recorded a risk judgement",
+    "share.create": "Shared the record",
+    "share.withdraw": "Withdrew a share",
+}
+
+
+@dataclass(frozen=True)
+class AccessLogRow:
+    at: dt.datetime
+    who: str
+    what: str
+    flag: str  # "refused", "emergency" or ""
+    reason: str  # only filled for the data protection lead
+
+
+def access_log_rows(events: Any, *, with_reasons: bool) -> list[AccessLogRow]:
+    rows = []
+    for e in events:
+        base = e.action.removesuffix(".denied")
+        what = ACCESS_LOG_WORDS.get(base, base.replace(".", " ").replace("_", " ").capitalize())
+        if e.action == "detention.record" and (e.detail or {}).get("opened_record"):
+            what += ": this opened the record to the suite's custody team"
+        flag = "refused" if e.is_denied else "emergency" if e.is_break_glass else ""
+        rows.append(
+            AccessLogRow(e.at, e.username or "System", what, flag, e.reason if with_reasons else "")
+        )
+    return rows
 
 
 def alerts_for(user: Any) -> QuerySet[Alert]:

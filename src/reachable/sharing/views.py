@@ -109,8 +109,9 @@ def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
         "sharing/disclosures.html",
         {
             "child": child,
-            "shares": selectors.disclosures_of(child.pk),
+            "shares": selectors.shares_shown_to(request.user, child.pk),
             "page_obj": log,
+            "log_rows": selectors.access_log_rows(log, with_reasons=False),
             "withdraw_from": agency_ids_for(request.user)
             if can(request.user, "sharing.share")
             else [],
@@ -233,6 +234,7 @@ def child_governance(request: HttpRequest, pk: int) -> HttpResponse:
         "disputes": selectors.disputes_of(child.pk),
         "shares": selectors.disclosures_of(child.pk),
         "page_obj": log,
+        "log_rows": selectors.access_log_rows(log, with_reasons=True),
     }
     return render(request, "sharing/child_governance.html", context)
 

@@ -161,7 +161,7 @@ def test_the_data_protection_lead_sees_holds_restrictions_and_who_viewed(dee) ->
     text = page(client.get(f"/sharing/governance/{child.pk}/"))
     assert "On hold" in text
     assert "Serious case review" in text
-    assert "child.view" in text
+    assert "Opened the record" in text
     assert '<td class="govuk-table__cell">mo</td>' in text
     assert client.post(f"/sharing/governance/{child.pk}/lift/hold/").status_code == 302
     assert "On hold" not in page(client.get(f"/sharing/governance/{child.pk}/"))
