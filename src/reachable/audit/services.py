@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,21 @@ def audit_record(
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def audit_list(
+    *, user: Any, what: str, child_ids: Iterable[int | None], export: str = ""
+) -> AuditEvent:
+    """One event for a list page or an export that names children: which list, which children.
+
+    ``export`` is the file format when the list left the system as a download.
+    """
+    ids = sorted({i for i in child_ids if i is not None})
+    return audit_record(
+        user=user,
+        action="list.export" if export else "list.view",
+        detail={"list": what, "children": ids, **({"format": export} if export else {})},
+    )
 
 
 @dataclass

@@ -9,8 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reachable.accounts.decorators import HasCapability
+from reachable.audit.services import audit_list
 from reachable.casework import selectors, services
 from reachable.casework.models import Case, Referral
+from reachable.children.access import children_readable
 from reachable.children.api import _service_error
 from reachable.children.selectors import child_get_for_user
 from reachable.core.models import Team
@@ -50,8 +52,24 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
 
     child = serializers.IntegerField(
-        source="child_id", help_text="The child's record number (one you can see)."
+        source="child_id",
+        allow_null=True,
+        help_text="The child's record number (one you can see). Null in a referral about a child "
+        "whose record you may not see: the number would tell you a record exists.",
     )
+
+    def to_representation(self, instance: Referral) -> dict[str, object]:
+        data = super().to_representation(instance)
+        if instance.child_id not in self.context["readable"]:
+            data["child"] = None
+        return data
+
+
+def _readable(user: object, referrals: list[Referral]) -> dict[str, set[int]]:
+    ids = {r.child_id for r in referrals}
+    return {
+        "readable": set(children_readable(user).filter(pk__in=ids).values_list("pk", flat=True))
+    }
 
 
 class ReferralViewSet(viewsets.ViewSet):
@@ -63,13 +81,17 @@ class ReferralViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=ReferralSerializer(many=True))
     def list(self, request: Request) -> Response:
-        rows = selectors.referrals_made_by(request.user)[:200]
-        return Response(ReferralSerializer(rows, many=True).data)
+        rows = list(selectors.referrals_made_by(request.user)[:200])
+        audit_list(user=request.user, what="api referrals", child_ids=[r.child_id for r in rows])
+        return Response(
+            ReferralSerializer(rows, many=True, context=_readable(request.user, rows)).data
+        )
 
     @extend_schema(responses=ReferralSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
+        referral = selectors.referral_get_for_user(request.user, int(pk))
         return Response(
-            ReferralSerializer(selectors.referral_get_for_user(request.user, int(pk))).data
+            ReferralSerializer(referral, context=_readable(request.user, [referral])).data
         )
 
     @extend_schema(request=ReferralSerializer, responses={201: ReferralSerializer})
@@ -84,7 +106,10 @@ class ReferralViewSet(viewsets.ViewSet):
             )
         except DjangoValidationError as exc:
             return _service_error(exc)
-        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReferralSerializer(referral, context=_readable(request.user, [referral])).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -121,6 +146,16 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.caseload(self.request.user)
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        response = super().list(request, *args, **kwargs)
+        rows = (
+            response.data.get("results", response.data)
+            if isinstance(response.data, dict)
+            else response.data
+        )
+        audit_list(user=request.user, what="api cases", child_ids=[r["child"] for r in rows])
+        return response
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         case = selectors.case_get_for_user(request.user, int(str(kwargs["pk"])))

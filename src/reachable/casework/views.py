@@ -15,6 +15,7 @@ from django.utils import timezone
 from reachable.accounts.decorators import require_capability
 from reachable.accounts.models import User
 from reachable.accounts.permissions import can, team_ids_for
+from reachable.audit.services import audit_list
 from reachable.casework import selectors, services
 from reachable.casework.forms import (
     ActionForm,
@@ -107,6 +108,13 @@ def _page(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _audited_page(request: HttpRequest, what: str, rows: Any) -> Any:
+    """A page of rows about children (each with ``child_id``), its children audited."""
+    page = _page(request, rows)
+    audit_list(user=request.user, what=what, child_ids=[r.child_id for r in page])
+    return page
+
+
 # ---------------------------------------------------------------- referrals
 
 
@@ -195,7 +203,11 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/my_referrals.html",
-        {"referrals": _page(request, selectors.referrals_made_by(request.user))},
+        {
+            "referrals": _audited_page(
+                request, "my referrals", selectors.referrals_made_by(request.user)
+            )
+        },
     )
 
 
@@ -204,7 +216,11 @@ def triage_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/triage_list.html",
-        {"referrals": _page(request, selectors.referrals_to_triage(request.user))},
+        {
+            "referrals": _audited_page(
+                request, "triage", selectors.referrals_to_triage(request.user)
+            )
+        },
     )
 
 
@@ -250,6 +266,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     cases = selectors.caseload(request.user, f=f)
     if request.GET.get("format") in {"csv", "xlsx"}:
+        audit_list(
+            user=request.user,
+            what="caseload",
+            child_ids=cases.values_list("child_id", flat=True),
+            export=request.GET["format"],
+        )
         return table_response(
             filename="caseload",
             header=["Case", "Child", "Worker", "Risk", "Last contact", "Review due"],
@@ -272,7 +294,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         request,
         "casework/caseload.html",
         {
-            "cases": _page(request, cases),
+            "cases": _audited_page(request, "caseload", cases),
             "filters": request.GET,
             "query": _querystring(request, drop={"page", "format"}),
             "query_page": _querystring(request, drop={"page", "format"}, trailing="&"),
@@ -620,6 +642,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
     items = p.items.select_related("case__child", "case__risk_level").prefetch_related(
         "actions__owner"
     )
+    audit_list(user=request.user, what=f"panel {p.pk}", child_ids=[i.case.child_id for i in items])
     return render(
         request,
         "casework/panel.html",

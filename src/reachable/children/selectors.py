@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from reachable.audit.services import audit_record
-from reachable.children.access import children_readable, read_scope
+from reachable.children.access import Basis, basis_of, children_readable, read_scope
 from reachable.children.matching import name_affixes, name_key, name_similarity, parse_query
 from reachable.children.models import Child, ChildIdentifier
 
@@ -52,6 +52,9 @@ def child_get_for_user(
             user=user, action=f"{action}.denied", child_id=pk, reason=reason, detail={"id": pk}
         )
         raise Http404("No child found")
+    if basis_of(user, found.pk) is Basis.BREAK_GLASS:
+        # Reads under emergency access are flagged in the log, not mixed with ordinary reads.
+        action = f"breakglass.{action}"
     audit_record(user=user, action=action, obj=found, child_id=found.pk, reason=reason)
     return found
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from reachable.accounts.decorators import require_capability
 from reachable.accounts.permissions import can, team_ids_for
+from reachable.audit.services import audit_list
 from reachable.children import selectors, services
 from reachable.children.access import Basis, basis_of
 from reachable.children.forms import (
@@ -44,6 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
             .order_by("family_name", "given_name", "pk")
         )
         page = Paginator(caseload, 25).get_page(request.GET.get("page"))
+        audit_list(user=request.user, what="children", child_ids=[c.pk for c in page])
     return render(request, "children/search.html", {"form": form, "hits": hits, "page_obj": page})
 
 

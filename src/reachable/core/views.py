@@ -7,6 +7,7 @@ from django.utils import timezone
 from reachable.accounts.decorators import signed_in
 from reachable.accounts.permissions import can
 from reachable.audit.selectors import audit_search, recently_viewed_child_ids
+from reachable.audit.services import audit_list
 from reachable.children.selectors import children_visible
 from reachable.core.models import Agency, Area, Place, Team
 
@@ -30,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         recent = {c.pk: c for c in visible.filter(pk__in=recent_ids)}
         context["caseload_count"] = visible.count()
         context["recent_children"] = [recent[i] for i in recent_ids if i in recent]
+        audit_list(user=user, what="home: recently opened", child_ids=list(recent))
         context["can_create"] = can(user, "child.create")
     if can(user, "audit.search"):
         today = timezone.localdate()

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from reachable.accounts.decorators import require_capability
+from reachable.audit.services import audit_list, audit_record
 from reachable.children.selectors import child_possible_duplicates
 from reachable.core.models import Place
 from reachable.custody import dashboard, importer, selectors, services, tasks
@@ -44,6 +45,7 @@ def _my_suites(request: HttpRequest):
 @require_capability("custody.board")
 def board(request: HttpRequest) -> HttpResponse:
     detentions = list(selectors.live_board(request.user)[:200])
+    audit_list(user=request.user, what="custody board", child_ids=[d.child_id for d in detentions])
     return render(
         request, "custody/board.html", {"detentions": detentions, "suites": _my_suites(request)}
     )
@@ -187,7 +189,9 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("custody.inbox")
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "custody/inbox.html", {"shares": selectors.inbox(request.user)[:200]})
+    shares = list(selectors.inbox(request.user)[:200])
+    audit_list(user=request.user, what="inbox", child_ids=[s.detention.child_id for s in shares])
+    return render(request, "custody/inbox.html", {"shares": shares})
 
 
 @require_capability("custody.inbox")
@@ -263,6 +267,8 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("custody.import")
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_get_for_user(request.user, pk)
+    # The problems quote what the rows said (names, dates of birth) of children not yet recorded.
+    audit_record(user=request.user, action="detention.import.report", obj=job)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "column", "value", "problem"])
