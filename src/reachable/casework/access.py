@@ -31,8 +31,21 @@ def closure_window() -> dt.timedelta:
     return dt.timedelta(days=settings.REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS)
 
 
-def _in_window() -> Q:
-    return ~Q(status=Case.Status.CLOSED) | Q(closed_at__gte=timezone.now() - closure_window())
+def _in_window(prefix: str = "") -> Q:
+    """Cases (through ``prefix``, e.g. ``"case__"``) open, or closed within the window."""
+    since = timezone.now() - closure_window()
+    return ~Q(**{f"{prefix}status": Case.Status.CLOSED}) | Q(**{f"{prefix}closed_at__gte": since})
+
+
+def case_in_window(prefix: str) -> Q:
+    """A filter for rows that hang off a case (actions, panel items) whose case is still readable."""
+    return _in_window(prefix)
+
+
+def referral_in_window() -> Q:
+    """A referral stays in its team's and its referrer's lists while it waits for a decision and
+    for the closure window after it was decided; then it is history, read through the case."""
+    return Q(decided_at__isnull=True) | Q(decided_at__gte=timezone.now() - closure_window())
 
 
 def cases_readable(user: Any) -> QuerySet[Case]:

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from reachable.accounts.permissions import team_ids_for
 from reachable.audit.services import audit_record
-from reachable.casework.access import cases_readable, chronology_scope
+from reachable.casework.access import (
+    case_in_window,
+    cases_readable,
+    chronology_scope,
+    referral_in_window,
+)
 from reachable.casework.models import (
     Action,
     Case,
@@ -57,7 +62,7 @@ def referrals_to_triage(user: Any) -> QuerySet[Referral]:
 
 def referrals_made_by(user: Any) -> QuerySet[Referral]:
     return (
-        Referral.objects.filter(referred_by=user)
+        Referral.objects.filter(referral_in_window(), referred_by=user)
         .select_related("child", "to_team")
         .order_by("-received_at")
     )
@@ -66,7 +71,7 @@ def referrals_made_by(user: Any) -> QuerySet[Referral]:
 def referral_get_for_user(user: Any, pk: int) -> Referral:
     """A referral to one of the user's teams (to triage) or one the user made (to follow)."""
     referral = (
-        Referral.objects.filter(pk=pk)
+        Referral.objects.filter(referral_in_window(), pk=pk)
         .filter(Q(to_team_id__in=team_ids_for(user, "casework.view")) | Q(referred_by=user))
         .select_related("child", "to_team", "referring_agency", "referred_by", "decided_by")
         .first()
@@ -147,6 +152,7 @@ def overdue_actions(user: Any) -> QuerySet[Action]:
     """Actions past their date on the cases of the user's teams, oldest first."""
     return (
         Action.objects.filter(
+            case_in_window("case__"),
             case__team_id__in=team_ids_for(user, "casework.view"),
             done_at__isnull=True,
             due_on__lt=timezone.localdate(),
@@ -158,7 +164,7 @@ def overdue_actions(user: Any) -> QuerySet[Action]:
 
 def actions_for_owner(user: Any) -> QuerySet[Action]:
     return (
-        Action.objects.filter(owner=user, done_at__isnull=True)
+        Action.objects.filter(case_in_window("case__"), owner=user, done_at__isnull=True)
         .select_related("case__child")
         .order_by("due_on")
     )

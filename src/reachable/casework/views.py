@@ -17,6 +17,7 @@ from reachable.accounts.models import User
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_list
 from reachable.casework import selectors, services
+from reachable.casework.access import case_in_window
 from reachable.casework.forms import (
     ActionForm,
     AllocateForm,
@@ -49,6 +50,7 @@ from reachable.casework.models import (
     PanelItem,
     Referral,
 )
+from reachable.children.access import may_write
 from reachable.children.models import Child
 from reachable.children.selectors import child_get_for_user, children_visible
 from reachable.core.models import Team
@@ -545,10 +547,17 @@ def chronology_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("casework.view")
 def peers(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk, action="peers.view")
+    # Peers and places are casework: for the teams working with the child, not for a reader
+    # through a share or in an emergency.
+    working = may_write(request.user, child.pk)
     return render(
         request,
         "casework/peers.html",
-        {"child": child, "group": selectors.peer_group(request.user, child)},
+        {
+            "child": child,
+            "working": working,
+            "group": selectors.peer_group(request.user, child) if working else None,
+        },
     )
 
 
@@ -639,9 +648,11 @@ def panel_new(request: HttpRequest) -> HttpResponse:
 @require_capability("casework.view")
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
     p = selectors.panel_get_for_user(request.user, pk)
-    items = p.items.select_related("case__child", "case__risk_level").prefetch_related(
+    # Items about cases closed longer ago than the window are counted, not shown.
+    every_item = p.items.select_related("case__child", "case__risk_level").prefetch_related(
         "actions__owner"
     )
+    items = every_item.filter(case_in_window("case__"))
     audit_list(user=request.user, what=f"panel {p.pk}", child_ids=[i.case.child_id for i in items])
     return render(
         request,
@@ -651,6 +662,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "agencies": p.agencies_present.order_by("name"),
             "manager": p.team_id in team_ids_for(request.user, "casework.manage"),
+            "items_closed": every_item.count() - len(items),
         },
     )
 

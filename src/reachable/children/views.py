@@ -72,7 +72,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "disputes": open_disputes(child.pk),
         "can_share": can(request.user, "sharing.share") and basis != Basis.BREAK_GLASS,
         "can_dispute": can(request.user, "governance.dispute"),
-        "merges": child.merges_kept.select_related("merged_by"),
+        "merges": child.merges_kept.select_related("merged_by") if basis == Basis.WORKING else [],
         "age": child.age_on(timezone.localdate()),
         "can_edit": can(request.user, "child.edit") and basis == Basis.WORKING,
         "can_merge": can(request.user, "child.merge") and basis == Basis.WORKING,

@@ -10,10 +10,10 @@ from reachable.core.models import (
     Place,
     Team,
 )
-from reachable.lib.admin import AuditedAdmin
+from reachable.lib.admin import AuditedAdmin, AuditedInline
 
 
-class CodeInline(admin.TabularInline):
+class CodeInline(AuditedInline):
     model = Code
     extra = 0
 
@@ -52,7 +52,7 @@ class TeamAdmin(AuditedAdmin):
     filter_horizontal = ("places",)
 
 
-class HoursInline(admin.TabularInline):
+class HoursInline(AuditedInline):
     model = OperatingHours
     extra = 0
 

@@ -27,6 +27,9 @@ def live_board(user: Any) -> QuerySet[Detention]:
     """Children detained now at the user's suites, newest arrival first."""
     return _annotated(
         Detention.objects.filter(suite_id__in=suites_for(user), released_at__isnull=True)
+        # Only children the team may see: a detention that granted nothing (an old arrest never
+        # released) does not put a name on the board.
+        .filter(child__in=Child.objects.filter(read_scope(user)))
         .select_related("child", "suite", "offence", "child__home_la")
         .order_by("-arrived_at")
     )

@@ -434,3 +434,42 @@ def test_break_glass_opens_the_chronology_the_teams_read(jay, mo, sam) -> None:
     break_glass_open(user=ade, child_pk=jay.pk, reason="Found in Wisbech tonight, need history")
     body = page(signed_in_client(ade).get(reverse("casework:chronology", args=[jay.pk])))
     assert "Involved-marker seen at the station" in body
+
+
+# ---------------------------------------------------------------- 11. admin
+
+
+def test_an_admin_manages_roles_in_the_admin_and_every_change_is_audited_with_its_values():
+    admin_user = person("partnership_admin", "partnership-team", username="ada")
+    mo = person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace", username="mo")
+    client = signed_in_client(admin_user)
+    url = reverse("admin:accounts_user_change", args=[mo.pk])
+    form = page(client.get(url))
+    assert "memberships-0-role" in form  # the membership inline is shown, so roles can be managed
+    assert "is_superuser" not in form and "user_permissions" not in form
+    membership = Membership.objects.get(user=mo)
+    response = client.post(
+        url,
+        {
+            "username": "mo",
+            "first_name": mo.first_name,
+            "last_name": mo.last_name,
+            "email": "",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-id": str(membership.pk),
+            "memberships-0-user": str(mo.pk),
+            "memberships-0-role": "team_manager",
+            "memberships-0-agency": str(membership.agency_id),
+            "memberships-0-team": str(membership.team_id),
+            "memberships-0-active": "on",
+        },
+    )
+    assert response.status_code == 302, page(response)
+    membership.refresh_from_db()
+    assert membership.role == "team_manager"
+    event = AuditEvent.objects.get(action="admin.update.inline", user=admin_user)
+    assert event.detail["changed"]["role"] == "team_manager"
