@@ -86,7 +86,9 @@ def working_with(child: Child, user: User) -> None:
     from reachable.children.access import may_write
 
     if not may_write(user, child.pk):
-        involve(child, next(m.team for m in user.active_memberships if m.team_id), worker=user)
+        team = next(m.team for m in user.active_memberships if m.team is not None)
+        assert team is not None
+        involve(child, team, worker=user)
 
 
 def share(

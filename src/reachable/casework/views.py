@@ -52,7 +52,11 @@ from reachable.casework.models import (
 )
 from reachable.children.access import may_write
 from reachable.children.models import Child
-from reachable.children.selectors import child_get_for_user, children_visible
+from reachable.children.selectors import (
+    child_get_for_user,
+    child_get_for_writing,
+    children_visible,
+)
 from reachable.core.models import Team
 from reachable.lib.exports import table_response
 from reachable.lib.views import posted, save_form
@@ -565,7 +569,7 @@ def peers(request: HttpRequest, pk: int) -> HttpResponse:
 def peer_link_add(request: HttpRequest, pk: int) -> HttpResponse:
     from django.urls import reverse
 
-    child = child_get_for_user(request.user, pk)
+    child = child_get_for_writing(request.user, pk, doing="link children")
     form = PeerLinkForm(posted(request))
 
     def save(data: dict[str, Any]) -> Any:
@@ -594,7 +598,7 @@ def peer_link_add(request: HttpRequest, pk: int) -> HttpResponse:
 def place_link_add(request: HttpRequest, pk: int) -> HttpResponse:
     from django.urls import reverse
 
-    child = child_get_for_user(request.user, pk)
+    child = child_get_for_writing(request.user, pk, doing="link places of concern")
     form = PlaceLinkForm(posted(request))
     return _form_page(
         request,

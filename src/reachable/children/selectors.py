@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from reachable.audit.services import audit_record
-from reachable.children.access import Basis, basis_of, children_readable, read_scope
+from reachable.children.access import Basis, basis_of, children_readable, may_write, read_scope
 from reachable.children.matching import name_affixes, name_key, name_similarity, parse_query
 from reachable.children.models import Child, ChildIdentifier
 
@@ -57,6 +58,18 @@ def child_get_for_user(
         action = f"breakglass.{action}"
     audit_record(user=user, action=action, obj=found, child_id=found.pk, reason=reason)
     return found
+
+
+def child_get_for_writing(user: Any, pk: int, *, doing: str) -> Child:
+    """The child's record for a page that changes it: read as ``child_get_for_user`` does, then
+    refused (403, with the reason) unless the user works with the child."""
+    child = child_get_for_user(user, pk)
+    if not may_write(user, child.pk):
+        raise PermissionDenied(
+            f"Only a team working with the child can {doing}. You can read this record "
+            "through a share or emergency access; ask the team working with the child."
+        )
+    return child
 
 
 @dataclass(frozen=True)

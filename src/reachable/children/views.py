@@ -144,7 +144,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_capability("child.edit")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    child = selectors.child_get_for_user(request.user, pk, action="child.view")
+    child = selectors.child_get_for_writing(request.user, pk, doing="change this child's details")
     initial = {f: getattr(child, f) for f in services.EDITABLE_FIELDS}
     form = ChildEditForm(posted(request), initial=initial)
 
@@ -161,7 +161,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("child.edit")
 def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
-    child = selectors.child_get_for_user(request.user, pk)
+    child = selectors.child_get_for_writing(request.user, pk, doing="add identifiers")
     form = IdentifierForm(posted(request))
     done = save_form(
         request,
@@ -177,7 +177,7 @@ def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("child.edit")
 def carer_add(request: HttpRequest, pk: int) -> HttpResponse:
-    child = selectors.child_get_for_user(request.user, pk)
+    child = selectors.child_get_for_writing(request.user, pk, doing="add parents or carers")
     form = CarerForm(posted(request))
     done = save_form(
         request,
@@ -193,7 +193,7 @@ def carer_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("child.merge")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
-    keep = selectors.child_get_for_user(request.user, pk)
+    keep = selectors.child_get_for_writing(request.user, pk, doing="merge records")
     form = MergeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -515,14 +515,14 @@ def detentions_import(
             # A known child's record opens to the custody team only for a recent arrest
             # (custody.access); a child this import adds is held by the team that added them.
             if row.child_id in new_ids or grants_access(row.arrested_at, now=now):
-                last_day = access_ends_on(row.released_at)
+                until = access_ends_on(row.released_at)
                 for team_id in team_ids_by_suite[row.suite.pk]:
                     involvement_keys.add(
                         (
                             row.child_id,
                             team_id,
                             row.arrived_at.astimezone(local_zone()).date(),
-                            last_day,
+                            until,
                         )
                     )
         result.created = bulk_insert(
@@ -546,18 +546,18 @@ def detentions_import(
         already_known = set(known_ids)
         involved = _involved_in_chunks({c for c, _, _, _ in involvement_keys if c in already_known})
         first_day: dict[tuple[int, int], dt.date] = {}
-        last_day: dict[tuple[int, int], dt.date | None] = {}
+        last_days: dict[tuple[int, int], dt.date | None] = {}
         for c, t, day, until in involvement_keys:
             if (c, t) not in involved:
                 first_day[(c, t)] = min(day, first_day.get((c, t), day))
                 # Still detained (None) outlasts any date; otherwise the latest release counts.
-                so_far = last_day.get((c, t), dt.date.min)
-                last_day[(c, t)] = None if until is None or so_far is None else max(until, so_far)
+                so_far = last_days.get((c, t), dt.date.min)
+                last_days[(c, t)] = None if until is None or so_far is None else max(until, so_far)
         bulk_insert(
             Involvement,
             ["child", "team", "worker", "started_on", "ended_on", "reason"],
             (
-                (c, t, None, day, last_day[(c, t)], f"{DETENTION_REASON} a custody suite")
+                (c, t, None, day, last_days[(c, t)], f"{DETENTION_REASON} a custody suite")
                 for (c, t), day in first_day.items()
             ),
         )

@@ -39,7 +39,7 @@ def _values(obj: Any, fields: list[str]) -> dict[str, Any]:
             out[name] = "(changed)"
             continue
         value = getattr(obj, name, None)
-        if hasattr(value, "all"):
+        if value is not None and hasattr(value, "all"):
             value = sorted(v.pk for v in value.all())
         elif isinstance(value, models.Model):
             value = value.pk

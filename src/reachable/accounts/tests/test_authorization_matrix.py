@@ -18,7 +18,15 @@ from reachable.accounts.roles import Role
 from reachable.audit.models import AuditEvent
 from reachable.children.models import Child
 from reachable.core.models import Agency, Area, Code, Team
-from reachable.testing import involve, make_child, make_detention, person, share, signed_in_client
+from reachable.testing import (
+    involve,
+    make_child,
+    make_detention,
+    page,
+    person,
+    share,
+    signed_in_client,
+)
 
 CUSTODY, EXPLOIT, MANAGER = "custody_practitioner", "exploitation_practitioner", "team_manager"
 PARTNER, SUBMITTER, ANALYST = "partner_user", "data_submitter", "analyst"
@@ -55,6 +63,10 @@ SEES = {
 }
 
 
+# Relationships that let a person read a record but not change it.
+READS_ONLY = {"shared with their agency"}
+
+
 @dataclass(frozen=True)
 class Endpoint:
     roles: frozenset[str]
@@ -77,6 +89,9 @@ class Endpoint:
     # Builds the object a plain endpoint is about (its pk goes in the URL).
     factory: Any = None
     ok_status: int = 200
+    # Changes the child's record: only for those working with the child, never through a share
+    # or break-glass (403 with the reason for a reader who may see the record).
+    writes: bool = False
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -87,10 +102,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     "children:search": Endpoint(SEE_CHILDREN),
     "children:create": Endpoint(CASEWORK),
     "children:profile": Endpoint(SEE_CHILDREN, on_child=True),
-    "children:edit": Endpoint(CASEWORK, on_child=True),
-    "children:identifier_add": Endpoint(CASEWORK, on_child=True),
-    "children:carer_add": Endpoint(CASEWORK, on_child=True),
-    "children:merge": Endpoint(frozenset({MANAGER}), on_child=True),
+    "children:edit": Endpoint(CASEWORK, on_child=True, writes=True),
+    "children:identifier_add": Endpoint(CASEWORK, on_child=True, writes=True),
+    "children:carer_add": Endpoint(CASEWORK, on_child=True, writes=True),
+    "children:merge": Endpoint(frozenset({MANAGER}), on_child=True, writes=True),
     "audit:search": Endpoint(frozenset({ADMIN})),
     "admin:*": Endpoint(frozenset({ADMIN})),
     "custody:board": Endpoint(frozenset({CUSTODY, MANAGER})),
@@ -121,8 +136,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "casework:chronology": Endpoint(SEE_CHILDREN, on_child=True),
     "casework:chronology_add": Endpoint(SEE_CHILDREN, on_child=True),
     "casework:peers": Endpoint(EXPLOITATION, on_child=True),
-    "casework:peer_link_add": Endpoint(EXPLOITATION, on_child=True),
-    "casework:place_link_add": Endpoint(EXPLOITATION, on_child=True),
+    "casework:peer_link_add": Endpoint(EXPLOITATION, on_child=True, writes=True),
+    "casework:place_link_add": Endpoint(EXPLOITATION, on_child=True, writes=True),
     "casework:handover": Endpoint(frozenset({CUSTODY}), on_detention=True),
     "casework:case": Endpoint(EXPLOITATION, on_case=True),
     "casework:allocate": Endpoint(frozenset({MANAGER}), on_case=True),
@@ -345,6 +360,11 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
         response = _get(client, name, _path(name, endpoint, target))
         if role not in endpoint.roles:
             assert response.status_code == 403, f"{role} has no access to {name} at all"
+        elif role in seen_by and endpoint.writes and relationship in READS_ONLY:
+            assert response.status_code == 403, (
+                f"{role} may read but not change the record ({name}): {relationship}"
+            )
+            assert "Only a team working with the child" in page(response)
         elif role in seen_by:
             assert response.status_code == 200, (
                 f"{role} should open {name} for a child: {relationship}"
@@ -769,3 +789,31 @@ def _pair_review() -> Any:
 def _a_share() -> Any:
     child = make_child()
     return share(child, "norfolk-education", by=_actor_colleague(child))
+
+
+WRITES = [(n, e) for n, e in ENDPOINTS.items() if e.writes]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(CASEWORK | {PARTNER}))
+@pytest.mark.parametrize(("name", "endpoint"), WRITES, ids=[n for n, _ in WRITES])
+def test_posting_a_change_by_relationship(role: str, name: str, endpoint: Endpoint) -> None:
+    """POST (an empty form: a refusal must come before the form is even read) for every write
+    endpoint, every relationship: only those working with the child reach the form's errors."""
+    actor = _actor(role)
+    client = signed_in_client(actor)
+    for relationship, seen_by in SEES.items():
+        child = _child_related(actor, relationship)
+        before = AuditEvent.objects.filter(child_id=child.pk).exclude(action__contains="view")
+        writes_before = before.count()
+        response = client.post(_path(name, endpoint, child), {})
+        if role not in endpoint.roles:
+            expected = 403
+        elif role not in seen_by:
+            expected = 404
+        elif relationship in READS_ONLY:
+            expected = 403
+        else:
+            expected = 200  # the form again, with its errors
+        assert response.status_code == expected, f"{role} POST {name}: {relationship}"
+        assert before.count() == writes_before, "a refused or invalid POST changed nothing"

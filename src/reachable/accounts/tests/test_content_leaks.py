@@ -162,22 +162,16 @@ def _mark(everywhere: Everywhere) -> Marked:
         "panel": Panel.objects.get(items__case=case),
         "panel_item": PanelItem.objects.get(case=case),
     }
-    for part, name in [
-        ("intervention", "intervention_set"),
-        ("nrm", "nrm_referrals"),
-        ("missing", "missing_episodes"),
-        ("action", "actions"),
-    ]:
-        from reachable.casework import models as cw
+    from reachable.casework import models as cw
 
-        model = {
-            "intervention": cw.Intervention,
-            "nrm": cw.NrmReferral,
-            "missing": cw.MissingEpisode,
-            "action": cw.Action,
-        }[part]
-        objects[part] = model.objects.get(case=case)
-        del name
+    parts = {
+        "intervention": cw.Intervention,
+        "nrm": cw.NrmReferral,
+        "missing": cw.MissingEpisode,
+        "action": cw.Action,
+    }
+    for part, model in parts.items():
+        objects[part] = model._default_manager.get(case=case)
     return Marked(everywhere, markers, objects)
 
 

@@ -264,7 +264,7 @@ def test_referring_a_child_you_cannot_see_tells_you_nothing_about_the_record(sam
         consent="given",
     )
     restriction_place(user=dee, child=child, reason=RESTRICTION_MARKER)
-    details = {
+    details: dict[str, Any] = {
         "given_name": "Rio",
         "family_name": "Hart",
         "date_of_birth": child.date_of_birth,
@@ -446,7 +446,8 @@ def test_an_admin_manages_roles_in_the_admin_and_every_change_is_audited_with_it
     url = reverse("admin:accounts_user_change", args=[mo.pk])
     form = page(client.get(url))
     assert "memberships-0-role" in form  # the membership inline is shown, so roles can be managed
-    assert "is_superuser" not in form and "user_permissions" not in form
+    assert "is_superuser" not in form
+    assert "user_permissions" not in form
     membership = Membership.objects.get(user=mo)
     response = client.post(
         url,
