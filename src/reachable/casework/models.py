@@ -108,6 +108,14 @@ class Referral(models.Model):
             models.Index(fields=["referred_by", "-received_at"]),
             models.Index(fields=["child"]),
         ]
+        constraints = [
+            # A detention is handed over once, even if the button is pressed twice at once.
+            models.UniqueConstraint(
+                fields=["detention"],
+                condition=models.Q(detention__isnull=False),
+                name="detention_handed_over_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.pk} to {self.to_team}"

@@ -154,6 +154,7 @@ def referral_make(
     )
 
 
+@transaction.atomic
 def _referral_record(
     *,
     user: Any,
@@ -171,6 +172,18 @@ def _referral_record(
     record: then nothing said back may depend on what the record holds (a waiting referral, a
     restriction), so those are handled quietly instead of refused."""
     _require(user, "casework.refer", "make referrals")
+    # Serialise referrals about this child, so a double-click cannot pass the checks twice.
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    resent = Referral.objects.filter(
+        child=child,
+        to_team=to_team,
+        referred_by=user,
+        decision=Referral.Decision.PENDING,
+        concerns=concerns.strip(),
+        detention=detention,
+    ).first()
+    if resent is not None:
+        return resent  # the same referral sent again (a double-click or a retried request)
     errors: dict[str, list[str]] = {}
     _blank(concerns, "concerns", "Describe the concerns, so the team can triage them.", errors)
     if urgency not in Referral.Urgency.values:

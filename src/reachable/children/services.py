@@ -340,6 +340,21 @@ def child_merge(*, user: Any, keep: Child, duplicate: Child, reason: str) -> Chi
         raise ValidationError({"reason": ["Say why these are the same child."]})
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": ["Choose two different records."]})
+    with transaction.atomic():
+        # Lock both records, lowest number first, so two merges of the same pair (in either
+        # direction) run one after the other: the second then sees the first's result.
+        locked = {
+            c.pk: c
+            for c in Child.objects.select_for_update()
+            .filter(pk__in=[keep.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        return _merge_locked(
+            user=user, keep=locked[keep.pk], duplicate=locked[duplicate.pk], reason=reason
+        )
+
+
+def _merge_locked(*, user: Any, keep: Child, duplicate: Child, reason: str) -> ChildMerge:
     if keep.merged_into_id or duplicate.merged_into_id:
         raise ValidationError(
             {

@@ -1,0 +1,132 @@
+"""Two people (or one double-click) doing the same thing at the same moment: no duplicate, no
+half-done merge, no server error. The races need real row locks, so these run on PostgreSQL; the
+same calls one after the other are checked on every database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from reachable.casework import services as casework
+from reachable.casework.models import Referral
+from reachable.children.models import Child
+from reachable.children.services import child_merge
+from reachable.core.models import Team
+from reachable.testing import involve, make_child, make_detention, person
+
+ON_POSTGRES = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one writer in at a time, so it cannot race; PostgreSQL's row locks can",
+)
+
+
+def at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls in threads released together; each result is a value or the exception."""
+    start = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        start.wait()
+        try:
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.fixture
+def partnership(transactional_db) -> Iterator[None]:
+    """Transactional tests start from an emptied database; the audit guard would refuse emptying."""
+    from reachable.audit import guard
+    from reachable.core.services import partnership_load
+
+    partnership_load()
+    yield
+    guard.drop(connection)
+
+
+def _refer(user: Any, child: Child, **extra: Any) -> Callable[[], Referral]:
+    values = {"concerns": "Seen with older boys at the station", "urgency": "urgent"}
+    values.update(extra)
+    return lambda: casework.referral_make(
+        user=user,
+        child=child,
+        to_team=Team.objects.get(slug="norfolk-mace"),
+        consent="given",
+        **values,
+    )
+
+
+def _people() -> tuple[Any, Any]:
+    grace = person("team_manager", "norfolk-childrens", "norfolk-mace", username="grace")
+    priya = person("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", username="priya")
+    return grace, priya
+
+
+@ON_POSTGRES
+def test_two_merges_of_the_same_pair_in_opposite_directions(partnership) -> None:
+    grace, _ = _people()
+    a, b = make_child(), make_child()
+    for child in (a, b):
+        involve(child, "norfolk-mace")
+    results = at_once(
+        lambda: child_merge(user=grace, keep=a, duplicate=b, reason="Same school, same carer"),
+        lambda: child_merge(user=grace, keep=b, duplicate=a, reason="Same school, same carer"),
+    )
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 1, results
+    assert "already been merged" in str(refused[0])
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.merged_into_id is None) != (b.merged_into_id is None)  # one kept, no cycle
+
+
+@ON_POSTGRES
+def test_a_double_clicked_referral_is_made_once(partnership) -> None:
+    _, priya = _people()
+    child = make_child()
+    involve(child, "norfolk-custody-ei")
+    results = at_once(_refer(priya, child), _refer(priya, child))
+    assert all(isinstance(r, Referral) for r in results), results
+    assert results[0].pk == results[1].pk
+    assert Referral.objects.filter(child=child).count() == 1
+
+
+@ON_POSTGRES
+def test_a_detention_is_handed_over_once_when_two_hand_overs_race(partnership) -> None:
+    _, priya = _people()
+    child = make_child()
+    involve(child, "norfolk-custody-ei")
+    detention = make_detention(child)
+    results = at_once(
+        _refer(priya, child, detention=detention, concerns="Handed over from custody"),
+        _refer(priya, child, detention=detention, concerns="Handed over, with the visit notes"),
+    )
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 1, results
+    assert "already been handed over" in str(refused[0])
+    assert Referral.objects.filter(detention=detention).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_referral_sent_twice_is_kept_once() -> None:
+    _, priya = _people()
+    child = make_child()
+    involve(child, "norfolk-custody-ei")
+    first, again = _refer(priya, child)(), _refer(priya, child)()
+    assert first.pk == again.pk
+    with pytest.raises(ValidationError, match="already has a referral"):
+        _refer(priya, child, concerns="Something different")()
