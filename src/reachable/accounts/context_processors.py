@@ -19,6 +19,7 @@ NAVIGATION = [
     ("Pilot dashboard", "custody:dashboard", "custody.dashboard"),
     ("Caseload", "casework:caseload", "casework.view"),
     ("Your referrals", "casework:my_referrals", "casework.refer"),
+    ("Your actions", "casework:my_actions", "casework.own_actions"),
     ("Referrals", "casework:triage_list", "casework.view"),
     ("MACE panels", "casework:panels", "casework.view"),
     ("NRM figures", "casework:nrm_figures", "casework.figures"),

@@ -37,6 +37,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "casework.manage": frozenset({R.TEAM_MANAGER}),
     "casework.figures": frozenset({R.TEAM_MANAGER, R.PROGRAMME_LEAD}),
     "chronology.view": CASE_ROLES | {R.PARTNER_USER},
+    # Actions agreed at a panel or on a case can be owned by anyone working with the child,
+    # partners included: each owner follows and closes their own.
+    "casework.own_actions": CASE_ROLES | {R.PARTNER_USER},
     "chronology.add": CASE_ROLES | {R.PARTNER_USER},
     # Minimum dataset returns: submitters send their agency's returns.
     "returns.submit": frozenset({R.DATA_SUBMITTER}),

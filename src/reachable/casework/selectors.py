@@ -31,6 +31,7 @@ from reachable.casework.models import (
 )
 from reachable.children.models import Child
 from reachable.children.selectors import children_visible
+from reachable.core.models import Agency
 
 
 def _not_found(user: Any, what: str, pk: int, child_id: int | None = None) -> Http404:
@@ -162,10 +163,43 @@ def overdue_actions(user: Any) -> QuerySet[Action]:
     )
 
 
+def action_owner_choices(case: Case) -> QuerySet[Any]:
+    """Who may own an action on this case: people in the teams working with the child, and in
+    the agencies the record is shared with (not everyone in the partnership)."""
+    from reachable.accounts.models import User
+    from reachable.children.access import _active_involvements_of_child
+    from reachable.sharing.access import shares_in_force
+
+    team_ids = _active_involvements_of_child(case.child_id).values("team_id")
+    agency_ids = (
+        shares_in_force(list(Agency.objects.values_list("pk", flat=True)))
+        .filter(child_id=case.child_id)
+        .values("to_agency_id")
+    )
+    return (
+        User.objects.filter(is_active=True, memberships__active=True)
+        .filter(
+            Q(memberships__team_id__in=team_ids)
+            | Q(memberships__team_id=case.team_id)
+            | Q(memberships__agency_id__in=agency_ids, memberships__role="partner_user")
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def action_owned_get(user: Any, pk: int) -> Action:
+    action = actions_for_owner(user).filter(pk=pk).first()
+    if action is None:
+        raise _not_found(user, "action", pk)
+    audit_record(user=user, action="action.view", obj=action, child_id=action.case.child_id)
+    return action
+
+
 def actions_for_owner(user: Any) -> QuerySet[Action]:
     return (
         Action.objects.filter(case_in_window("case__"), owner=user, done_at__isnull=True)
-        .select_related("case__child")
+        .select_related("case__child", "case__team")
         .order_by("due_on")
     )
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -415,9 +416,7 @@ closure_request = _case_action(
 @require_capability("casework.work")
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.case_get_for_user(request.user, pk)
-    owners = (
-        User.objects.filter(memberships__active=True).distinct().order_by("last_name", "first_name")
-    )
+    owners = selectors.action_owner_choices(c)
     panel_items = (
         PanelItem.objects.filter(case=c).select_related("panel__team").order_by("-panel__held_on")
     )
@@ -434,6 +433,34 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.action_add(user=request.user, case=c, **d),
         "Agree an action",
     )
+
+
+@require_capability("casework.own_actions")
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """The actions the user owns, whatever their agency; the child is named only to those who may
+    read the record."""
+    actions = list(selectors.actions_for_owner(request.user)[:200])
+    readable = set(
+        children_visible(request.user)
+        .filter(pk__in={a.case.child_id for a in actions})
+        .values_list("pk", flat=True)
+    )
+    audit_list(user=request.user, what="my actions", child_ids=readable)
+    return render(request, "casework/my_actions.html", {"actions": actions, "readable": readable})
+
+
+@require_capability("casework.own_actions")
+def my_action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    action = selectors.action_owned_get(request.user, pk)
+    try:
+        services.action_done(user=request.user, action=action)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Action marked as done.")
+    return redirect("casework:my_actions")
 
 
 @require_capability("casework.view")

@@ -48,6 +48,13 @@ def _active_involvements(user: Any) -> QuerySet[Involvement]:
     )
 
 
+def _active_involvements_of_child(child_id: int) -> QuerySet[Involvement]:
+    today = timezone.localdate()
+    return Involvement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today), child_id=child_id
+    )
+
+
 def write_scope(user: Any) -> Q:
     """A filter on Child for the children this user works with (and so may change)."""
     if not can(user, "child.view"):

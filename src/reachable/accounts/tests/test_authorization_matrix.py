@@ -130,6 +130,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "casework:caseload": Endpoint(EXPLOITATION),
     "casework:triage_list": Endpoint(EXPLOITATION),
     "casework:my_referrals": Endpoint(CASEWORK | {PARTNER}),
+    "casework:my_actions": Endpoint(CASEWORK | {PARTNER}),
+    # POST only; the action is one the actor owns (404 for an action someone else owns).
+    "casework:my_action_done": Endpoint(
+        CASEWORK | {PARTNER}, ok_status=405, factory=lambda: _an_action()
+    ),
     "casework:referral_new_child": Endpoint(CASEWORK | {PARTNER}),
     "casework:referral": Endpoint(CASEWORK | {PARTNER}, on_referral=True),
     "casework:referral_new": Endpoint(CASEWORK | {PARTNER}, on_child=True),
@@ -783,6 +788,20 @@ def _pair_review() -> Any:
         match_probability=0.9,
         match_weight=3.2,
         weights={"mw_given_name": 3.2},
+    )
+
+
+def _an_action() -> Any:
+    from reachable.casework.models import Action
+
+    child = make_child()
+    case = _case_for(child, Team.objects.get(slug="norfolk-mace"))
+    return Action.objects.create(
+        case=case,
+        description="Visit school",
+        due_on=timezone.localdate(),
+        owner_agency=Agency.objects.get(slug="norfolk-childrens"),
+        created_by=_actor_colleague(child),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from reachable.accounts.models import Membership
 from reachable.audit.models import AuditEvent
+from reachable.casework import selectors as casework_selectors
 from reachable.casework import services as casework
 from reachable.casework.models import Case, Referral
 from reachable.children.access import may_write
@@ -21,7 +22,7 @@ from reachable.children.services import child_update
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.custody import services as custody
 from reachable.custody.importer import detentions_import
-from reachable.sharing.models import Alert
+from reachable.sharing.models import Alert, Share
 from reachable.sharing.services import (
     break_glass_open,
     dispute_raise,
@@ -474,3 +475,39 @@ def test_an_admin_manages_roles_in_the_admin_and_every_change_is_audited_with_it
     assert membership.role == "team_manager"
     event = AuditEvent.objects.get(action="admin.update.inline", user=admin_user)
     assert event.detail["changed"]["role"] == "team_manager"
+
+
+def test_a_partner_who_owns_an_action_sees_it_and_closes_it_without_reading_the_record(mo):
+    from reachable.casework.models import Action
+
+    child = make_child(given_name="Kit", family_name="Unshared")
+    case = Case.objects.create(
+        child=child, team=Team.objects.get(slug="norfolk-mace"), opened_at=timezone.now()
+    )
+    involve(child, "norfolk-mace", worker=mo)
+    nurse = person("partner_user", "norfolk-health", None, username="nurse")
+    far_away = person("exploitation_practitioner", "cambs-yss", "cambs-safe", username="far")
+    share(child, "norfolk-health", by=mo)
+    owners = set(casework_selectors.action_owner_choices(case))
+    assert nurse in owners
+    assert mo in owners
+    assert far_away not in owners  # the picker no longer lists the whole partnership
+    action = Action.objects.create(
+        case=case,
+        description="Health check",
+        due_on=timezone.localdate(),
+        owner=nurse,
+        owner_agency=Agency.objects.get(slug="norfolk-health"),
+        created_by=mo,
+    )
+    client = signed_in_client(nurse)
+    body = page(client.get(reverse("casework:my_actions")))
+    assert "Health check" in body
+    assert "Unshared" in body  # shared with the nurse's agency, so the child is named
+    Share.objects.update(revoked_at=timezone.now())
+    body = page(client.get(reverse("casework:my_actions")))
+    assert "Unshared" not in body
+    assert "A child Norfolk MACE team works with" in body
+    client.post(reverse("casework:my_action_done", args=[action.pk]))
+    action.refresh_from_db()
+    assert action.done_at is not None
