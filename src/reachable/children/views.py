@@ -14,6 +14,7 @@ from django.utils import timezone
 from reachable.accounts.decorators import require_capability
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_list
+from reachable.casework.access import cases_readable
 from reachable.children import selectors, services
 from reachable.children.access import Basis, basis_of
 from reachable.children.forms import (
@@ -80,7 +81,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "can_read_chronology": can(request.user, "chronology.view"),
         "can_see_connections": can(request.user, "casework.view"),
         # The exploitation cases the user's own teams hold (others are not theirs to open).
-        "cases": child.cases.filter(team_id__in=team_ids_for(request.user, "casework.view"))
+        "cases": cases_readable(request.user)
+        .filter(child=child)
         .select_related("team")
         .order_by("-opened_at"),
     }

@@ -33,6 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["recent_children"] = [recent[i] for i in recent_ids if i in recent]
         audit_list(user=user, what="home: recently opened", child_ids=list(recent))
         context["can_create"] = can(user, "child.create")
+    # The county lines network picture is the intelligence officer's module and is not built yet:
+    # say so, rather than leave an empty page.
+    context["intelligence_waiting"] = "intelligence_officer" in user.roles
     if can(user, "audit.search"):
         today = timezone.localdate()
         context["audit_today"] = audit_search(date_from=today).count()

@@ -37,6 +37,8 @@ from reachable.custody.models import DETENTION_COLUMNS, Detention
 from reachable.custody.rules import age_error, arrival_slot, local_zone, time_errors
 from reachable.custody.services import is_out_of_county
 from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
+from reachable.sharing.models import Restriction
+from reachable.sharing.services import alert_data_protection_leads
 
 COLUMNS: list[tuple[str, bool, str]] = [
     ("custody_reference", True, "The custody record number, e.g. 36/12345/26"),
@@ -479,6 +481,13 @@ def detentions_import(
         bulk_insert(ChildIdentifier, ["child", "kind", "value", "value_normalised"], ident_rows)
 
         new_ids = set(new_children.values())
+        # Records whose processing is restricted get the detention (the police system holds it
+        # anyway) but open to nobody; the data protection lead is told.
+        restricted = set(
+            Restriction.objects.filter(child_id__in=known_ids, lifted_at__isnull=True).values_list(
+                "child_id", flat=True
+            )
+        )
         detention_rows, involvement_keys = [], set()
         team_ids_by_suite = {
             s.pk: list(Team.objects.filter(places=s).values_list("pk", flat=True))
@@ -514,7 +523,8 @@ def detentions_import(
             )
             # A known child's record opens to the custody team only for a recent arrest
             # (custody.access); a child this import adds is held by the team that added them.
-            if row.child_id in new_ids or grants_access(row.arrested_at, now=now):
+            opens = row.child_id in new_ids or grants_access(row.arrested_at, now=now)
+            if opens and row.child_id not in restricted:
                 until = access_ends_on(row.released_at)
                 for team_id in team_ids_by_suite[row.suite.pk]:
                     involvement_keys.add(
@@ -572,8 +582,16 @@ def detentions_import(
                 "created": result.created,
                 "already_imported": result.already_imported,
                 "new_children": result.new_children,
+                "children": sorted({r.child_id for r in rows if r.child_id}),
             },
         )
+        if restricted:
+            alert_data_protection_leads(
+                f"A custody import by {user.display_name} held detentions for "
+                f"{len(restricted)} record(s) whose processing is restricted: "
+                f"{', '.join(str(c) for c in sorted(restricted))}. They were not opened to the team.",
+                kind="restricted-import",
+            )
     return result
 
 

@@ -181,6 +181,26 @@ def test_an_import_refuses_rows_for_a_suite_the_team_does_not_work_at(priya) -> 
     assert "does not work at this suite" in result.errors[0].message
 
 
+def test_an_import_opens_no_restricted_record_and_records_the_children_it_touched(priya, dee):
+    from reachable.children.models import ChildIdentifier
+    from reachable.custody.tests.test_detention_import import _file, _row
+
+    child = make_child()
+    ChildIdentifier.objects.create(
+        child=child,
+        kind=code("identifier-kind", "police"),
+        value="10/777001A",
+        value_normalised="10777001A",
+    )
+    restriction_place(user=dee, child=child, reason=RESTRICTION_MARKER)
+    result = detentions_import(user=priya, text=_file(_row("R1", police_id="10/777001A")))
+    assert result.ok, result.errors
+    assert not children_visible(priya).filter(pk=child.pk).exists()
+    assert Alert.objects.filter(recipient=dee, kind="restricted-import").count() == 1
+    event = AuditEvent.objects.get(action="detention.import")
+    assert event.detail["children"] == [child.pk]
+
+
 def test_a_refused_detention_leaves_no_childs_record(priya) -> None:
     from reachable.children.models import Child
 
@@ -511,3 +531,10 @@ def test_a_partner_who_owns_an_action_sees_it_and_closes_it_without_reading_the_
     client.post(reverse("casework:my_action_done", args=[action.pk]))
     action.refresh_from_db()
     assert action.done_at is not None
+
+
+def test_an_intelligence_officer_is_told_their_module_is_not_built_yet_and_sees_no_child():
+    officer = person("intelligence_officer", "essex-police", None, username="io")
+    body = page(signed_in_client(officer).get("/"))
+    assert "not built yet" in body
+    assert signed_in_client(officer).get("/children/").status_code == 403
