@@ -79,6 +79,11 @@ def can(user: Any, capability: str) -> bool:
     return bool(_roles(user) & allowed)
 
 
+def holds(user: Any, role: str) -> bool:
+    """Whether the user holds this role in an active membership."""
+    return role in _roles(user)
+
+
 def needs_two_factor(user: Any) -> bool:
     return bool(_roles(user) & TWO_FACTOR_ROLES)
 

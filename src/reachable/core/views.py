@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reachable.accounts.decorators import signed_in
-from reachable.accounts.permissions import can
+from reachable.accounts.permissions import can, holds
+from reachable.accounts.roles import Role
 from reachable.audit.selectors import audit_search, recently_viewed_child_ids
 from reachable.audit.services import audit_list
 from reachable.children.selectors import children_visible
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["can_create"] = can(user, "child.create")
     # The county lines network picture is the intelligence officer's module and is not built yet:
     # say so, rather than leave an empty page.
-    context["intelligence_waiting"] = "intelligence_officer" in user.roles
+    context["intelligence_waiting"] = holds(user, Role.INTELLIGENCE_OFFICER)
     if can(user, "audit.search"):
         today = timezone.localdate()
         context["audit_today"] = audit_search(date_from=today).count()
