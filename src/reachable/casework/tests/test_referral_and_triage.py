@@ -70,9 +70,11 @@ def test_only_teams_that_take_referrals_can_receive_them(sam, jay) -> None:
 
 
 def test_a_second_referral_while_one_waits_is_refused(sam, jay, mace) -> None:
-    _refer(sam, jay, mace)
+    first = _refer(sam, jay, mace)
+    # The same referral sent again (a double-click) is the same referral, not an error.
+    assert _refer(sam, jay, mace).pk == first.pk
     with pytest.raises(ValidationError, match="already has a referral"):
-        _refer(sam, jay, mace)
+        _refer(sam, jay, mace, concerns="Something new since this morning")
     assert Referral.objects.count() == 1
 
 
