@@ -33,6 +33,7 @@ NAVIGATION = [
     ("Regional baseline", "returns:baseline", "returns.baseline"),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
+    ("People and roles", "accounts:people", "users.manage"),
     ("Reference data and users", "admin:index", "reference.edit"),
     ("API", "api:docs", None),
 ]

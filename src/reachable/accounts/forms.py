@@ -3,6 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from reachable.accounts.roles import Role
+from reachable.core.models import Agency, Team
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {
@@ -32,3 +35,17 @@ class TokenForm(forms.Form):
             }
         ),
     )
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.order_by("name"))
+    team = forms.ModelChoiceField(
+        label="Team (if the role is held in a team)",
+        queryset=Team.objects.select_related("agency").order_by("agency__name", "name"),
+        required=False,
+    )
+
+
+class EndMembershipForm(forms.Form):
+    reason = forms.CharField(label="Why does this role end?", max_length=200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,6 +45,19 @@ def membership_add(
     areas: list[Area] | None = None,
     by: Any = None,
 ) -> Membership:
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors["role"] = ["Choose a role from the list."]
+    if team is not None and team.agency_id != agency.pk:
+        errors["team"] = [
+            f"{team} belongs to {team.agency}, not {agency}: choose one of its teams."
+        ]
+    if Membership.objects.filter(
+        user=user, role=role, agency=agency, team=team, active=True
+    ).exists():
+        errors["role"] = ["This person already holds this role there."]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         membership = Membership.objects.create(user=user, role=role, agency=agency, team=team)
         if areas:
@@ -65,6 +79,26 @@ def membership_add(
     user.__dict__.pop("roles", None)
     user.__dict__.pop("active_memberships", None)
     return user.memberships.get(pk=membership.pk)
+
+
+def membership_end(*, membership: Membership, by: Any, reason: str) -> Membership:
+    """The person stops holding this role: from now on they see nothing through it (their former
+    team's children included)."""
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": ["Say why the role ends (for example: moved to another team)."]}
+        )
+    with transaction.atomic():
+        membership.active = False
+        membership.save(update_fields=["active"])
+        audit_record(
+            user=by,
+            action="membership.end",
+            obj=membership,
+            reason=reason.strip(),
+            detail={"user": membership.user.username, "role": membership.role},
+        )
+    return membership
 
 
 def totp_device_for(user: User) -> TOTPDevice:

@@ -4,17 +4,20 @@ import segno
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from reachable.accounts.decorators import public
-from reachable.accounts.forms import SignInForm, TokenForm
+from reachable.accounts import selectors, services
+from reachable.accounts.decorators import public, require_capability
+from reachable.accounts.forms import EndMembershipForm, MembershipForm, SignInForm, TokenForm
 from reachable.accounts.permissions import needs_two_factor
 from reachable.accounts.services import totp_device_for, two_factor_verify
 from reachable.audit.services import audit_record
+from reachable.lib.views import posted, save_form
 
 
 @method_decorator(public, name="dispatch")
@@ -70,3 +73,60 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         )
         context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
     return render(request, "accounts/two_factor.html", context)
+
+
+@require_capability("users.manage")
+def people(request: HttpRequest) -> HttpResponse:
+    """Everyone with an account, with the roles they hold, to find the person to change."""
+    found = selectors.people_search(request.GET.get("q", ""))
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/people.html", {"page_obj": page, "q": request.GET.get("q", "")}
+    )
+
+
+@require_capability("users.manage")
+def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    who = selectors.person_get(pk)
+    form = MembershipForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda d: services.membership_add(user=who, by=request.user, **d),
+        success="Role given.",
+        then="accounts:person",
+        pk=who.pk,
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "accounts/person.html",
+        {"who": who, "memberships": selectors.memberships_of(who), "form": form},
+    )
+
+
+@require_capability("users.manage")
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_get(pk)
+    form = EndMembershipForm(posted(request))
+    done = save_form(
+        request,
+        form,
+        lambda d: services.membership_end(membership=membership, by=request.user, **d),
+        success="Role ended: the person no longer sees anything through it.",
+        then="accounts:person",
+        pk=membership.user_id,
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"End the role {membership.get_role_display()} of {membership.user.display_name}",
+            "back": f"/accounts/people/{membership.user_id}/",
+            "submit": "End the role",
+        },
+    )

@@ -99,6 +99,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "accounts:login": Endpoint(ALL, public=True),
     "accounts:logout": Endpoint(ALL, public=True),
     "accounts:two_factor": Endpoint(ALL),
+    "accounts:people": Endpoint(frozenset({ADMIN})),
+    "accounts:person": Endpoint(frozenset({ADMIN}), factory=lambda: _someone()),
+    "accounts:membership_end": Endpoint(
+        frozenset({ADMIN}), factory=lambda: _someone().memberships.get()
+    ),
     "children:search": Endpoint(SEE_CHILDREN),
     "children:create": Endpoint(CASEWORK),
     "children:profile": Endpoint(SEE_CHILDREN, on_child=True),
@@ -791,17 +796,23 @@ def _pair_review() -> Any:
     )
 
 
+def _someone() -> Any:
+    return person(PARTNER, "norfolk-education", "northgate-safeguarding", username="someone")
+
+
 def _an_action() -> Any:
     from reachable.casework.models import Action
 
     child = make_child()
     case = _case_for(child, Team.objects.get(slug="norfolk-mace"))
+    someone_else = _actor_colleague(child)
     return Action.objects.create(
         case=case,
         description="Visit school",
         due_on=timezone.localdate(),
+        owner=someone_else,
         owner_agency=Agency.objects.get(slug="norfolk-childrens"),
-        created_by=_actor_colleague(child),
+        created_by=someone_else,
     )
 
 

@@ -538,3 +538,31 @@ def test_an_intelligence_officer_is_told_their_module_is_not_built_yet_and_sees_
     body = page(signed_in_client(officer).get("/"))
     assert "not built yet" in body
     assert signed_in_client(officer).get("/children/").status_code == 403
+
+
+def test_an_admin_ends_a_role_on_the_people_page_and_the_person_loses_sight_at_once(mo):
+    admin_user = person("partnership_admin", "partnership-team", username="ada")
+    child = make_child()
+    involve(child, "norfolk-mace", worker=mo)
+    membership = Membership.objects.get(user=mo)
+    client = signed_in_client(admin_user)
+    listing = page(client.get(reverse("accounts:people") + "?q=mo"))
+    assert reverse("accounts:person", args=[mo.pk]) in listing
+    refused = client.post(
+        reverse("accounts:person", args=[mo.pk]),
+        {
+            "role": "exploitation_practitioner",
+            "agency": str(Agency.objects.get(slug="cambs-yss").pk),
+            "team": str(Team.objects.get(slug="norfolk-mace").pk),
+        },
+    )
+    assert "belongs to" in page(refused)
+    assert Membership.objects.filter(user=mo).count() == 1
+    ended = client.post(
+        reverse("accounts:membership_end", args=[membership.pk]), {"reason": "Moved to Cambs"}
+    )
+    assert ended.status_code == 302
+    moved = type(mo).objects.get(pk=mo.pk)  # as on their next request
+    assert not children_visible(moved).filter(pk=child.pk).exists()
+    event = AuditEvent.objects.get(action="membership.end")
+    assert event.reason == "Moved to Cambs"
