@@ -177,11 +177,13 @@ def action_owner_choices(case: Case) -> QuerySet[Any]:
         .values("to_agency_id")
     )
     return (
-        User.objects.filter(is_active=True, memberships__active=True)
-        .filter(
+        # One filter() so that "active" and "where" apply to the same membership.
+        User.objects.filter(
             Q(memberships__team_id__in=team_ids)
             | Q(memberships__team_id=case.team_id)
-            | Q(memberships__agency_id__in=agency_ids, memberships__role="partner_user")
+            | Q(memberships__agency_id__in=agency_ids, memberships__role="partner_user"),
+            is_active=True,
+            memberships__active=True,
         )
         .distinct()
         .order_by("last_name", "first_name")

@@ -308,7 +308,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "overdue": selectors.overdue_actions(request.user)[:20]
             if can(request.user, "casework.manage")
             else [],
-            "my_actions": selectors.actions_for_owner(request.user)[:20],
+            # Actions on the cases this page lists; "Your actions" has the rest, names hidden.
+            "my_actions": selectors.actions_for_owner(request.user).filter(
+                case__in=selectors.cases_visible(request.user)
+            )[:20],
         },
     )
 

@@ -22,9 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reachable.accounts.permissions import can
+from reachable.children.access import Basis, basis_of
 from reachable.children.models import Involvement
 from reachable.core.models import Place
-from reachable.sharing.access import processing_check
+from reachable.sharing.access import processing_check, shared_categories
+
+CUSTODY_CONTACT = "custody-contact"  # the data category a share must carry to read custody work
 
 DETENTION_REASON = "Detained at"  # the start of every involvement a detention grants
 
@@ -39,10 +42,26 @@ def suites_for(user: Any) -> list[int]:
     )
 
 
+def may_read_detention(user: Any, detention: Any) -> bool:
+    """A detention (visits, the child's words, concerns, offers) is read by the teams working with
+    the child, and by an agency whose share of the record includes custody contact; not through
+    an identity-only share or break-glass."""
+    basis = basis_of(user, detention.child_id)
+    if basis is Basis.WORKING:
+        return True
+    return basis is Basis.SHARED and CUSTODY_CONTACT in shared_categories(user, detention.child_id)
+
+
 def detention_write_check(user: Any, detention: Any, doing: str) -> None:
-    """The one check before any change to a detention: role, suite, restriction."""
+    """The one check before any change to a detention: role, suite, working with the child,
+    restriction."""
     if not can(user, "custody.record"):
         raise ValidationError(f"Your role cannot {doing}.")
+    if basis_of(user, detention.child_id) is not Basis.WORKING:
+        raise ValidationError(
+            f"Only the custody team working with the child can {doing}: reading the record "
+            "through a share or emergency access does not let you change it."
+        )
     if detention.suite_id not in suites_for(user):
         raise ValidationError(
             f"Only the custody team at {detention.suite} can {doing} for this detention."

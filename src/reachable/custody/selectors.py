@@ -10,7 +10,7 @@ from django.http import Http404
 from reachable.audit.services import audit_record
 from reachable.children.access import read_scope
 from reachable.children.models import Child
-from reachable.custody.access import suites_for
+from reachable.custody.access import may_read_detention, suites_for
 from reachable.custody.models import CommunityOffer, ConcernShare, Detention
 
 
@@ -46,7 +46,7 @@ def detention_get_for_user(user: Any, pk: int) -> Detention:
         )
         .first()
     )
-    if detention is None:
+    if detention is None or not may_read_detention(user, detention):
         child_id = Detention.objects.filter(pk=pk).values_list("child_id", flat=True).first()
         audit_record(
             user=user, action="detention.view.denied", child_id=child_id, detail={"id": pk}

@@ -105,6 +105,23 @@ def access_log_of(child_ids: set[int] | list[int]) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(child_id__in=child_ids).order_by("-seq")
 
 
+def access_log_shown_to(user: Any, child_id: int) -> QuerySet[AuditEvent]:
+    """The record's access log as a reader may see it: all of it for those working with the child
+    (or in an emergency); for a partner, only what people in its own agency did (the rest would
+    say who works with the child and what they recorded)."""
+    from reachable.children.access import Basis, basis_of
+
+    events = access_log_of([child_id])
+    if basis_of(user, child_id) in {Basis.WORKING, Basis.BREAK_GLASS}:
+        return events
+    mine = agency_ids_for(user)
+    return events.filter(
+        pk__in=AuditEvent.objects.filter(
+            child_id=child_id, user__memberships__agency_id__in=mine
+        ).values("pk")
+    )
+
+
 # What each kind of audit event means, in words, for the record's access log. The reasons people
 # gave are not shown there: they hold risk judgements, triage and closure reasons and other
 # people's break-glass reasons, which the reader may not be entitled to. The data protection

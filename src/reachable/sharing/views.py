@@ -103,7 +103,9 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability("child.view")
 def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk, action="disclosures.view")
-    log = Paginator(selectors.access_log_of([child.pk]), 50).get_page(request.GET.get("page"))
+    log = Paginator(selectors.access_log_shown_to(request.user, child.pk), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "sharing/disclosures.html",

@@ -370,6 +370,14 @@ def test_child_endpoint_by_relationship(role: str, name: str, endpoint: Endpoint
         response = _get(client, name, _path(name, endpoint, target))
         if role not in endpoint.roles:
             assert response.status_code == 403, f"{role} has no access to {name} at all"
+        elif (
+            role in seen_by
+            and (endpoint.on_detention or endpoint.on_offer)
+            and relationship in READS_ONLY
+        ):
+            # Custody work is read only with a share that carries custody contact (this one
+            # carries identity only).
+            assert response.status_code == 404, f"{role} must not read {name}: {relationship}"
         elif role in seen_by and endpoint.writes and relationship in READS_ONLY:
             assert response.status_code == 403, (
                 f"{role} may read but not change the record ({name}): {relationship}"

@@ -109,8 +109,13 @@ def test_a_school_reads_no_risk_judgement_in_the_records_access_log(jay, mo, sam
     case = open_case(jay, mo, sam)
     casework.risk_judge(user=mo, case=case, level=code("risk-level", "high"), reasons=RISK_MARKER)
     school_view = page(signed_in_client(sam).get(reverse("sharing:disclosures", args=[jay.pk])))
-    assert "Recorded a risk judgement" in school_view
     assert RISK_MARKER not in school_view
+    # A partner's view of the log holds only what its own agency did: not who works with the child.
+    assert "Recorded a risk judgement" not in school_view
+    assert "Read who has received and seen the record" in school_view
+    team_view = page(signed_in_client(mo).get(reverse("sharing:disclosures", args=[jay.pk])))
+    assert "Recorded a risk judgement" in team_view
+    assert RISK_MARKER not in team_view
     governance = page(signed_in_client(dee).get(f"/sharing/governance/{jay.pk}/"))
     assert RISK_MARKER in governance
 
@@ -566,3 +571,37 @@ def test_an_admin_ends_a_role_on_the_people_page_and_the_person_loses_sight_at_o
     assert not children_visible(moved).filter(pk=child.pk).exists()
     event = AuditEvent.objects.get(action="membership.end")
     assert event.reason == "Moved to Cambs"
+
+
+def test_a_referral_for_a_restricted_record_waits_for_the_data_protection_lead(sam, mo, dee):
+    child = make_child(given_name="Ola", family_name="Restricted")
+    restriction_place(user=dee, child=child, reason=RESTRICTION_MARKER)
+    referral = casework.referral_of_new_child(
+        user=sam,
+        to_team=Team.objects.get(slug="norfolk-mace"),
+        given_name="Ola",
+        family_name="Restricted",
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        concerns="Seen at the station late",
+        urgency="urgent",
+        consent="given",
+    )
+    with pytest.raises(ValidationError, match="restricted"):
+        casework.referral_triage(
+            user=mo, referral=referral, decision="accepted", reason="Indicators", worker=mo
+        )
+    assert not children_visible(mo).filter(pk=child.pk).exists()
+
+
+def test_break_glass_does_not_let_custody_record_a_visit_or_read_the_detention(priya):
+    child = make_child()
+    detention = make_detention(child)  # at Wymondham, priya's suite; no grant in force
+    break_glass_open(user=priya, child_pk=child.pk, reason="Back in custody tonight, need it")
+    assert children_visible(priya).filter(pk=child.pk).exists()
+    with pytest.raises(ValidationError, match="custody team working with the child"):
+        custody.engagement_record(
+            user=priya, detention=detention, attempted_at=timezone.now(), engaged=True
+        )
+    client = signed_in_client(priya)
+    assert client.get(reverse("custody:detention", args=[detention.pk])).status_code == 404

@@ -26,6 +26,7 @@ from reachable.casework.services._common import (
     _start_of,
 )
 from reachable.core.models import Agency, Team
+from reachable.sharing.access import processing_check
 
 # ---------------------------------------------------------------- MACE panel
 
@@ -50,7 +51,7 @@ def panel_hold(
 def panel_item_add(
     *, user: Any, panel: Panel, case: Case, kind: str, decision: str = ""
 ) -> PanelItem:
-    _require(user, "casework.manage", "set panel agendas")
+    case_write_check(user, case, "casework.manage", "set panel agendas")
     errors: dict[str, list[str]] = {}
     if case.team_id != panel.team_id:
         errors["case"] = ["Choose a case held by the panel's team."]
@@ -77,7 +78,7 @@ def panel_item_add(
 
 
 def panel_decision_record(*, user: Any, item: PanelItem, decision: str) -> PanelItem:
-    _require(user, "casework.manage", "record panel decisions")
+    case_write_check(user, item.case, "casework.manage", "record panel decisions")
     errors: dict[str, list[str]] = {}
     _blank(decision, "decision", "Write what the panel decided.", errors)
     _raise(errors)
@@ -135,6 +136,7 @@ def action_done(*, user: Any, action: Action) -> Action:
         user, "casework.work"
     ):
         raise ValidationError("Only the action's owner or the case team can mark it done.")
+    processing_check(action.case.child_id)
     if action.done_at is None:
         with transaction.atomic():
             action.done_at = timezone.now()

@@ -306,6 +306,8 @@ def referral_triage(
     _require(user, "casework.work", "triage referrals")
     if referral.to_team_id not in team_ids_for(user, "casework.work"):
         raise ValidationError("Only the team the referral was sent to can triage it.")
+    # A referral for a restricted record waits for the data protection lead (who was alerted).
+    processing_check(referral.child_id)
     errors: dict[str, list[str]] = {}
     if referral.decision != Referral.Decision.PENDING:
         errors["decision"] = ["This referral has already been triaged."]
