@@ -170,9 +170,17 @@ def make_child(**fields: Any) -> Child:
 
 
 def make_detention(
-    child: Child, *, arrived: dt.datetime | None = None, suite: str = "wymondham-pic", **fields: Any
+    child: Child,
+    *,
+    arrived: dt.datetime | None = None,
+    suite: str = "wymondham-pic",
+    custody_team_works: bool = False,
+    **fields: Any,
 ) -> Any:
-    """A detention saved directly (no service rules), with the derived columns the services keep."""
+    """A detention saved directly (no service rules), with the derived columns the services keep.
+
+    ``custody_team_works`` also gives the suite's custody team the involvement that recording a
+    recent detention through the service gives (without it, the team may not write about it)."""
     from reachable.core.models import Code, Place
     from reachable.custody.models import Detention
     from reachable.custody.rules import arrival_slot
@@ -185,7 +193,7 @@ def make_detention(
         "out_of_county": False,
     }
     values.update(fields)
-    return Detention.objects.create(
+    detention = Detention.objects.create(
         child=child,
         suite=Place.objects.get(slug=suite),
         arrived_at=arrived,
@@ -193,3 +201,7 @@ def make_detention(
         arrival_hour=hour,
         **values,
     )
+    if custody_team_works:
+        for team in Team.objects.filter(places=detention.suite):
+            involve(child, team)
+    return detention

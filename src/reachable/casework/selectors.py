@@ -167,10 +167,10 @@ def action_owner_choices(case: Case) -> QuerySet[Any]:
     """Who may own an action on this case: people in the teams working with the child, and in
     the agencies the record is shared with (not everyone in the partnership)."""
     from reachable.accounts.models import User
-    from reachable.children.access import _active_involvements_of_child
+    from reachable.children.access import teams_working_with
     from reachable.sharing.access import shares_in_force
 
-    team_ids = _active_involvements_of_child(case.child_id).values("team_id")
+    team_ids = teams_working_with(case.child_id).values("team_id")
     agency_ids = (
         shares_in_force(list(Agency.objects.values_list("pk", flat=True)))
         .filter(child_id=case.child_id)

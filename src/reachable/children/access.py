@@ -37,22 +37,23 @@ class Basis(StrEnum):
     BREAK_GLASS = "emergency (break-glass) access"
 
 
+def involvements_in_force() -> QuerySet[Involvement]:
+    """Involvements not yet ended (``ended_on`` is the last day of access)."""
+    return Involvement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate())
+    )
+
+
 def _active_involvements(user: Any) -> QuerySet[Involvement]:
     """Involvements that grant this user the record: of a team the user is in now."""
     team_ids = team_ids_for_roles(user, CASE_ROLES)
     if not team_ids:
         return Involvement.objects.none()
-    today = timezone.localdate()
-    return Involvement.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today), team_id__in=team_ids
-    )
+    return involvements_in_force().filter(team_id__in=team_ids)
 
 
-def _active_involvements_of_child(child_id: int) -> QuerySet[Involvement]:
-    today = timezone.localdate()
-    return Involvement.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today), child_id=child_id
-    )
+def teams_working_with(child_id: int) -> QuerySet[Involvement]:
+    return involvements_in_force().filter(child_id=child_id)
 
 
 def write_scope(user: Any) -> Q:

@@ -18,12 +18,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from reachable.accounts.permissions import can
-from reachable.children.access import Basis, basis_of
-from reachable.children.models import Involvement
+from reachable.children.access import Basis, basis_of, involvements_in_force
 from reachable.core.models import Place
 from reachable.sharing.access import processing_check, shared_categories
 
@@ -85,6 +83,6 @@ def access_ends_on(released_at: dt.datetime | None) -> dt.date | None:
 
 def detention_involvements(child_id: int, team_ids: list[int]) -> Any:
     """The involvements of these custody teams that a detention granted (not those of casework)."""
-    return Involvement.objects.filter(
+    return involvements_in_force().filter(
         child_id=child_id, team_id__in=team_ids, reason__startswith=DETENTION_REASON
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))
+    )

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from reachable.accounts.permissions import agency_for, can
 from reachable.audit.services import audit_record
 from reachable.casework.chronology import chronicle
-from reachable.children.models import Child, Involvement
+from reachable.children.access import teams_working_with
+from reachable.children.models import Child
 from reachable.children.services import involvement_start
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.custody.access import (
@@ -452,10 +452,7 @@ def detention_of_person(*, user: Any, identity: dict[str, Any], **detention: Any
     with transaction.atomic():
         child, found_by = _child_for_detention(user=user, **identity)
         teams_holding = list(
-            Involvement.objects.filter(child=child)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))
-            .values_list("team_id", flat=True)
-            .distinct()
+            teams_working_with(child.pk).values_list("team_id", flat=True).distinct()
         )
         recorded = detention_record(
             user=user, child=child, new_record=found_by == "new", **detention

@@ -181,7 +181,7 @@ def priya(db):
 
 
 def test_custody_hands_over_with_what_it_knows_written_in(priya, jay, mo) -> None:
-    detention = make_detention(jay)
+    detention = make_detention(jay, custody_team_works=True)
     from reachable.children.models import Involvement
 
     Involvement.objects.create(
@@ -226,7 +226,9 @@ def test_custody_hands_over_with_what_it_knows_written_in(priya, jay, mo) -> Non
 def test_handover_text_carries_visits_and_shares(priya, jay) -> None:
     from reachable.custody import services as custody
 
-    detention = make_detention(jay, arrived=timezone.now() - dt.timedelta(hours=3))
+    detention = make_detention(
+        jay, arrived=timezone.now() - dt.timedelta(hours=3), custody_team_works=True
+    )
     from reachable.core.models import Code
 
     custody.engagement_record(

@@ -16,7 +16,9 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def _detention(child, arrived: dt.datetime, out_of_county: bool = False) -> Detention:
-    return make_detention(child, arrived=arrived, out_of_county=out_of_county)
+    return make_detention(
+        child, arrived=arrived, out_of_county=out_of_county, custody_team_works=True
+    )
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def kit(db):
 def _concern(kit, team: str) -> ConcernShare:
     return concern_share(
         user=kit,
-        detention=make_detention(make_child()),
+        detention=make_detention(make_child(), custody_team_works=True),
         to_team=Team.objects.get(slug=team),
         method=Code.objects.get(code_list__key="share-method", code="phone"),
         summary="Says he owes money to older boys",
