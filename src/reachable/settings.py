@@ -1,7 +1,7 @@
 """The one settings module. Every value that differs between deployments comes from the environment.
 
 REACHABLE_MODE selects sensible defaults: ``production`` (the default: secure, nothing implicit),
-``demo`` (local SQLite, debug pages) or ``test``.
+``demo`` (local SQLite, synthetic data, the same error pages as production) or ``test``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ VAR_DIR = Path(envstr("REACHABLE_VAR_DIR", str(PROJECT_DIR / "var")))
 MODE = envchoice("REACHABLE_MODE", "production", ("production", "demo", "test"))
 PRODUCTION = MODE == "production"
 
-DEBUG = envbool("REACHABLE_DEBUG", MODE == "demo")
+# The demo looks like production (the project's own 404 and 500 pages, never Django's debug
+# page): a refusal must read the same to someone trying it out as to a practitioner.
+DEBUG = envbool("REACHABLE_DEBUG", False)
 if PRODUCTION:
     SECRET_KEY = envstr("REACHABLE_SECRET_KEY")
     if len(SECRET_KEY) < 50:
@@ -235,6 +237,9 @@ STATIC_URL = "/static/"
 # GOV.UK Frontend is built into static/reachable/ at set-up (npm run build); see README.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(envstr("REACHABLE_STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
+# Outside production nothing runs collectstatic, so WhiteNoise serves straight from the app folders.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,6 +8,6 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("people/", views.people, name="people"),
-    path("people/<int:pk>/", views.person_roles, name="person"),
-    path("roles/<int:pk>/end/", views.membership_end, name="membership_end"),
+    path("people/<id:pk>/", views.person_roles, name="person"),
+    path("roles/<id:pk>/end/", views.membership_end, name="membership_end"),
 ]

@@ -16,6 +16,7 @@ from reachable.children.access import children_readable
 from reachable.children.api import _service_error
 from reachable.children.selectors import child_get_for_user
 from reachable.core.models import Team
+from reachable.lib.converters import RECORD_ID_REGEX
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -77,7 +78,7 @@ class ReferralViewSet(viewsets.ViewSet):
 
     permission_classes = [HasCapability.of("casework.refer")]
     serializer_class = ReferralSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = RECORD_ID_REGEX
 
     @extend_schema(responses=ReferralSerializer(many=True))
     def list(self, request: Request) -> Response:
@@ -142,7 +143,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [HasCapability.of("casework.view")]
     serializer_class = CaseSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = RECORD_ID_REGEX
 
     def get_queryset(self):
         return selectors.caseload(self.request.user)

@@ -15,6 +15,7 @@ from reachable.accounts.permissions import can
 from reachable.children import selectors, services
 from reachable.children.models import Child
 from reachable.core.models import Area, Code, Team
+from reachable.lib.converters import RECORD_ID_REGEX
 
 
 def _code_field(list_key: str, **kwargs: Any) -> serializers.SlugRelatedField:
@@ -95,7 +96,7 @@ class ChildViewSet(viewsets.ViewSet):
 
     permission_classes = [HasCapability.of("child.view")]
     serializer_class = ChildSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = RECORD_ID_REGEX
 
     @extend_schema(
         parameters=[

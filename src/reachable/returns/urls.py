@@ -14,15 +14,15 @@ urlpatterns = [
     path("completeness/", views.completeness, name="completeness"),
     path("submissions/", views.submissions, name="submissions"),
     path("submissions/new/", views.submission_new, name="submission_new"),
-    path("submissions/<int:pk>/", views.submission, name="submission"),
+    path("submissions/<id:pk>/", views.submission, name="submission"),
     path(
-        "submissions/<int:pk>/problems.<str:fmt>", views.submission_report, name="submission_report"
+        "submissions/<id:pk>/problems.<str:fmt>", views.submission_report, name="submission_report"
     ),
     path("baseline/", baseline_views.baseline, name="baseline"),
     path("baseline.<str:fmt>", baseline_views.baseline_export, name="baseline_export"),
     path("linkage/", linkage_views.runs, name="linkage"),
     path("linkage/apply-decisions/", linkage_views.apply_decisions, name="linkage_apply"),
-    path("linkage/<int:pk>/", linkage_views.run, name="linkage_run"),
+    path("linkage/<id:pk>/", linkage_views.run, name="linkage_run"),
     path("linkage/review/", linkage_views.reviews, name="linkage_reviews"),
-    path("linkage/review/<int:pk>/", linkage_views.review, name="linkage_review"),
+    path("linkage/review/<id:pk>/", linkage_views.review, name="linkage_review"),
 ]

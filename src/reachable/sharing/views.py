@@ -21,6 +21,7 @@ from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import posted, save_form
 from reachable.sharing import forms, selectors, services
 from reachable.sharing.access import restriction_on
+from reachable.lib.converters import parse_record_id
 from reachable.sharing.models import RetentionItem, RetentionRule, SubjectAccessRequest
 from reachable.sharing.retention import retention_review_decide
 from reachable.sharing.subject_access import sar_export, sar_record
@@ -199,7 +200,9 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 @signed_in
 def alerts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.alert_read(user=request.user, alert_id=int(request.POST.get("alert", 0) or 0))
+        services.alert_read(
+            user=request.user, alert_id=parse_record_id(request.POST.get("alert")) or 0
+        )
         return redirect("sharing:alerts")
     page = Paginator(selectors.alerts_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "sharing/alerts.html", {"page_obj": page})
