@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from reachable.core.models import OperatingHours, Place
 from reachable.custody.models import CommunityOffer, Detention, Feedback, PilotTarget
@@ -123,7 +124,40 @@ def _hours_to_first_intervention(
     return statistics.median(all_hours), p90, trend
 
 
-def pilot_figures(*, year: int) -> Figures:
+FIRST_YEAR = 2000
+
+
+def year_problem(text: str | None, *, today: dt.date) -> tuple[int, str]:
+    """The year asked for, or this year and what was wrong with the request (empty if nothing).
+
+    A year outside the service's life is refused rather than quietly replaced by the nearest one:
+    "Pilot dashboard 2000" for ?year=1900 reads as a real, empty year.
+    """
+    if text is None or not text.strip():
+        return today.year, ""
+    stripped = text.strip()
+    if not stripped.isdigit() or len(stripped) != 4:
+        return today.year, f"Enter the year as four digits, for example {today.year}."
+    year = int(stripped)
+    if not FIRST_YEAR <= year <= today.year:
+        return today.year, f"Enter a year from {FIRST_YEAR} to {today.year}."
+    return year, ""
+
+
+def _months_of(year: int, today: dt.date) -> list[dt.date]:
+    last = today.month if year == today.year else 12
+    return [dt.date(year, month, 1) for month in range(1, last + 1)]
+
+
+def _every_month(
+    year: int, today: dt.date, trend: list[tuple[dt.date, float | None, int]]
+) -> list[tuple[dt.date, float | None, int]]:
+    """A month with no engaged detention is a row with 0, not a missing row."""
+    by_month = {month: (hours, n) for month, hours, n in trend}
+    return [(m, *by_month.get(m, (None, 0))) for m in _months_of(year, today)]
+
+
+def pilot_figures(*, year: int, today: dt.date | None = None) -> Figures:
     """All figures for a year: three queries over the detentions table (no joins), and small lookups."""
     start, end = _year_bounds(year)
     target, _ = PilotTarget.objects.get_or_create(year=year)
@@ -158,9 +192,8 @@ def pilot_figures(*, year: int) -> Figures:
         .distinct()
         .count()
     )
-    figures.median_hours, figures.p90_hours, figures.trend = _hours_to_first_intervention(
-        start, end
-    )
+    figures.median_hours, figures.p90_hours, trend = _hours_to_first_intervention(start, end)
+    figures.trend = _every_month(year, today or timezone.localdate(), trend)
 
     served = set(OperatingHours.objects.values_list("place_id", flat=True))
     for hours in OperatingHours.objects.all():
@@ -204,7 +237,7 @@ def figure_rows(figures: Figures, which: str) -> tuple[list[str], list[list[Any]
         return ["suite", "detentions"], [list(r) for r in figures.by_suite]
     if which == "trend":
         return ["month", "median hours to first intervention", "detentions with an intervention"], [
-            [m.isoformat() if m else "", round(h, 1) if h is not None else "", n]
+            [m.isoformat(), round(h, 1) if h is not None else "", n]
             for m, h, n in figures.trend
         ]
     if which == "feedback":
@@ -237,4 +270,4 @@ def _round(value: float | None) -> Any:
     return round(value, 1) if value is not None else ""
 
 
-__all__ = ["DAYS", "Figures", "figure_rows", "pilot_figures"]
+__all__ = ["DAYS", "FIRST_YEAR", "Figures", "figure_rows", "pilot_figures", "year_problem"]

@@ -278,17 +278,11 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
-
-
 @require_capability("custody.dashboard")
 def pilot_dashboard(request: HttpRequest) -> HttpResponse:
-    figures = dashboard.pilot_figures(year=_year(request))
+    today = timezone.localdate()
+    year, year_error = dashboard.year_problem(request.GET.get("year"), today=today)
+    figures = dashboard.pilot_figures(year=year, today=today)
     exports = [
         ("summary", "Targets and reach"),
         ("trend", "Time to first intervention by month"),
@@ -299,7 +293,15 @@ def pilot_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "custody/dashboard.html",
-        {"f": figures, "days": dashboard.DAYS, "hours": range(24), "exports": exports},
+        {
+            "f": figures,
+            "days": dashboard.DAYS,
+            "hours": range(24),
+            "exports": exports,
+            "year_asked": request.GET.get("year", ""),
+            "year_error": year_error,
+        },
+        status=400 if year_error else 200,
     )
 
 
@@ -310,7 +312,11 @@ def pilot_export(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
         "xlsx",
     }:
         raise Http404("No such export")
-    figures = dashboard.pilot_figures(year=_year(request))
+    today = timezone.localdate()
+    year, year_error = dashboard.year_problem(request.GET.get("year"), today=today)
+    if year_error:
+        return HttpResponse(year_error, status=400, content_type="text/plain; charset=utf-8")
+    figures = dashboard.pilot_figures(year=year, today=today)
     header, rows = dashboard.figure_rows(figures, figure)
     return table_response(
         filename=f"custody-{figure}-{figures.year}", header=header, rows=rows, fmt=fmt

@@ -71,7 +71,30 @@ def test_time_from_arrest_to_first_intervention(year_of_detentions) -> None:
     assert f.median_hours == pytest.approx(3.0)  # 2 h and 4 h
     assert f.p90_hours is not None
     assert 2.0 <= f.p90_hours <= 4.0
-    assert [(m.month, n) for m, _, n in f.trend] == [(3, 1), (4, 1)]
+    # Every month of a past year is a row; months without an intervention show 0, not a gap.
+    assert [(m.month, n) for m, _, n in f.trend] == [
+        (month, 1 if month in (3, 4) else 0) for month in range(1, 13)
+    ]
+    assert [h for m, h, _ in f.trend if m.month == 5] == [None]
+
+
+def test_this_year_runs_to_this_month_with_empty_months_as_zero(db) -> None:
+    f = pilot_figures(year=2026, today=dt.date(2026, 11, 15))
+    assert [m.month for m, _, _ in f.trend] == list(range(1, 12))  # November included
+    assert {n for _, _, n in f.trend} == {0}
+
+
+@pytest.mark.parametrize("asked", ["1900", "1999", "2999", "20x5", "-2025"])
+def test_a_year_outside_the_service_is_refused_not_replaced(db, asked) -> None:
+    lead = person("programme_lead", "partnership-team", username="ruth.lead")
+    client = signed_in_client(lead)
+    response = client.get(f"/custody/dashboard/?year={asked}")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert "Pilot dashboard 2000" not in text
+    assert "Enter " in text
+    assert client.get(f"/custody/dashboard/summary.csv?year={asked}").status_code == 400
 
 
 def test_demand_by_hour_and_outside_service_hours(year_of_detentions) -> None:
