@@ -237,8 +237,7 @@ def figure_rows(figures: Figures, which: str) -> tuple[list[str], list[list[Any]
         return ["suite", "detentions"], [list(r) for r in figures.by_suite]
     if which == "trend":
         return ["month", "median hours to first intervention", "detentions with an intervention"], [
-            [m.isoformat(), round(h, 1) if h is not None else "", n]
-            for m, h, n in figures.trend
+            [m.isoformat(), round(h, 1) if h is not None else "", n] for m, h, n in figures.trend
         ]
     if which == "feedback":
         return ["source", "responses", "average rating"], [

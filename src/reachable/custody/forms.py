@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from reachable.children.forms import CodeChoiceField
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.core.selectors import codes_for, local_authorities
 from reachable.custody.models import CommunityOffer, Feedback
-from reachable.lib.forms import GovukDateField, GovukDateTimeField
+from reachable.lib.forms import GovukDateField, GovukDateTimeField, text_area
 
 
 def _required(message: str) -> dict[str, str]:
@@ -96,8 +97,37 @@ class DetentionForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
+    """Nothing is filled in for the practitioner: a release "now" is a button they press.
+
+    A pre-filled time let an unchanged form release the child at whatever moment it was opened.
+    """
+
+    RELEASED_NOW = "released_now"
+
     released_at = GovukDateTimeField(
-        label="Released at", error_messages=_required("Enter when the child was released.")
+        label="When was the child released?",
+        help_text="For example, 27 3 2026 and 14:35. If it is happening now, use “Released now”.",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.RELEASED_NOW in self.data:
+            cleaned["released_at"] = timezone.now()
+            self.errors.pop("released_at", None)
+        elif not cleaned.get("released_at") and "released_at" not in self.errors:
+            self.add_error(
+                "released_at",
+                "Enter when the child was released, or choose “Released now” if it is happening now.",
+            )
+        return cleaned
+
+
+class ReleaseCorrectionForm(ReleaseForm):
+    reason = text_area(
+        "Why does the release time need correcting?",
+        required="Say why the release time was wrong, for example “typed 14:00 for 04:00”.",
+        rows=3,
     )
 
 

@@ -139,6 +139,25 @@ DETENTION_COLUMNS = [
 ]
 
 
+class ReleaseCorrection(models.Model):
+    """A release time put right after it was recorded: the earlier time and why it changed are kept."""
+
+    detention = models.ForeignKey(
+        Detention, on_delete=models.CASCADE, related_name="release_corrections"
+    )
+    was = models.DateTimeField()
+    now_is = models.DateTimeField()
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Release time corrected from {self.was:%d %b %Y %H:%M}"
+
+
 class Engagement(models.Model):
     """An attempt to meet the child. Voluntary: a refusal is recorded with respect, never held against them."""
 

@@ -31,6 +31,7 @@ from reachable.custody.models import (
     Detention,
     Engagement,
     Feedback,
+    ReleaseCorrection,
     ShareRoute,
 )
 from reachable.custody.rules import age_error, arrival_slot, time_errors
@@ -173,7 +174,14 @@ def _custody_access_until(detention: Detention, last_day: dt.date | None) -> Non
     )
 
 
-def detention_release(*, user: Any, detention: Detention, released_at: dt.datetime) -> Detention:
+def detention_release(
+    *, user: Any, detention: Detention, released_at: dt.datetime, reason: str = ""
+) -> Detention:
+    """Record when the child left custody, or correct a release time already recorded.
+
+    A correction needs a reason and keeps the earlier time (ReleaseCorrection), so the history
+    shows what was believed when, and the custody team's sight is re-dated from the new time.
+    """
     detention_write_check(user, detention, "record a release")
     errors = time_errors(
         arrested_at=detention.arrested_at, arrived_at=detention.arrived_at, released_at=released_at
@@ -181,11 +189,31 @@ def detention_release(*, user: Any, detention: Detention, released_at: dt.dateti
     if errors:
         raise ValidationError({f: [m] for f, m in errors.items()})
     with transaction.atomic():
+        locked = Detention.objects.select_for_update().get(pk=detention.pk)
+        was = locked.released_at
+        if was is not None:
+            if not reason.strip():
+                raise ValidationError(
+                    {"reason": ["Say why the release time recorded earlier was wrong."]}
+                )
+            if was == released_at:
+                raise ValidationError(
+                    {"released_at": ["That is the release time already recorded."]}
+                )
+            ReleaseCorrection.objects.create(
+                detention=locked, was=was, now_is=released_at, reason=reason.strip(), by=user
+            )
+        locked.released_at = released_at
+        locked.save(update_fields=["released_at"])
         detention.released_at = released_at
-        detention.save(update_fields=["released_at"])
-        _custody_access_until(detention, access_ends_on(released_at))
+        _custody_access_until(locked, access_ends_on(released_at))
         audit_record(
-            user=user, action="detention.release", obj=detention, child_id=detention.child_id
+            user=user,
+            action="detention.release.correct" if was else "detention.release",
+            obj=locked,
+            child_id=locked.child_id,
+            reason=reason.strip() if was else "",
+            detail={"was": was.isoformat(), "now_is": released_at.isoformat()} if was else None,
         )
     return detention
 

@@ -27,6 +27,7 @@ from reachable.custody.forms import (
     ImportForm,
     OfferForm,
     OfferUpdateForm,
+    ReleaseCorrectionForm,
     ReleaseForm,
     ShareForm,
 )
@@ -110,6 +111,7 @@ def detention(request: HttpRequest, pk: int) -> HttpResponse:
             "shared_at"
         ),
         "offers": d.community_offers.order_by("offered_at"),
+        "release_corrections": d.release_corrections.select_related("by"),
         "suggested_team": services.suggested_team(d),
         "history": selectors.detentions_of_child(d.child).exclude(pk=d.pk)[:10],
         "handed_over": selectors.handover_of(d),
@@ -124,6 +126,7 @@ def _detention_action(
     title: str,
     save: Callable[[Detention, dict[str, Any]], Any],
     initial: Callable[[Detention], dict[str, Any]] | None = None,
+    now_button: str = "",
 ) -> HttpResponse:
     d = selectors.detention_get_for_user(request.user, pk)
     form = form_class(posted(request), initial=initial(d) if initial else None)
@@ -136,7 +139,9 @@ def _detention_action(
         pk=d.pk,
     )
     return done or render(
-        request, "custody/detention_action.html", {"form": form, "d": d, "title": title}
+        request,
+        "custody/detention_action.html",
+        {"form": form, "d": d, "title": title, "now_button": now_button},
     )
 
 
@@ -166,13 +171,16 @@ def share_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("custody.record")
 def release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a release, or correct the one recorded (the form then asks why)."""
+    correcting = selectors.detention_get_for_user(request.user, pk).released_at is not None
     return _detention_action(
         request,
         pk,
-        ReleaseForm,
-        "Record release",
+        ReleaseCorrectionForm if correcting else ReleaseForm,
+        "Correct the release time" if correcting else "Record release",
         lambda d, data: services.detention_release(user=request.user, detention=d, **data),
-        initial=lambda d: {"released_at": timezone.now()},
+        initial=(lambda d: {"released_at": d.released_at}) if correcting else None,
+        now_button="" if correcting else "Released now",
     )
 
 

@@ -17,11 +17,11 @@ from reachable.accounts.decorators import public, require_capability, signed_in
 from reachable.accounts.permissions import agency_ids_for, can
 from reachable.audit.services import audit_record
 from reachable.children.selectors import child_get_for_user
+from reachable.lib.converters import parse_record_id
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import posted, save_form
 from reachable.sharing import forms, selectors, services
 from reachable.sharing.access import restriction_on
-from reachable.lib.converters import parse_record_id
 from reachable.sharing.models import RetentionItem, RetentionRule, SubjectAccessRequest
 from reachable.sharing.retention import retention_review_decide
 from reachable.sharing.subject_access import sar_export, sar_record

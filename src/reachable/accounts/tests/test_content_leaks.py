@@ -46,6 +46,7 @@ FIELD_CATEGORY: dict[str, str] = {
     "custody.Engagement.childs_words": CUSTODY,
     "custody.ConcernShare.summary": CUSTODY,
     "custody.CommunityOffer.outcome_notes": CUSTODY,
+    "custody.ReleaseCorrection.reason": CUSTODY,
     "casework.Referral.concerns": CASEWORK,
     "casework.Referral.lawful_basis": CASEWORK,
     "casework.Referral.decision_reason": CASEWORK,
@@ -86,6 +87,7 @@ FIELD_CATEGORY: dict[str, str] = {
     "sharing.BreakGlass.reason": GOVERNANCE,
     "sharing.LegalHold.reason": GOVERNANCE,
     "sharing.Restriction.reason": GOVERNANCE,
+    "sharing.SubjectAccessRequest.requester": GOVERNANCE,
 }
 
 # What each relationship to the child may read. Anything else found in an answer is a leak.
@@ -173,6 +175,34 @@ def _mark(everywhere: Everywhere) -> Marked:
     for part, model in parts.items():
         objects[part] = model._default_manager.get(case=case)
     return Marked(everywhere, markers, objects)
+
+
+def _models_under_child() -> set[str]:
+    """Every model whose rows can belong to a child's record, by walking the schema (not the data)."""
+    from django.apps import apps
+
+    from reachable.children.models import Child
+
+    found: set[type[models.Model]] = {Child}
+    frontier: list[type[models.Model]] = [Child]
+    while frontier:
+        model = frontier.pop()
+        for candidate in apps.get_models():
+            if candidate in found:
+                continue
+            if any(
+                f.is_relation and f.related_model is model for f in candidate._meta.concrete_fields
+            ):
+                found.add(candidate)
+                frontier.append(candidate)
+    return {m._meta.label for m in found}
+
+
+def test_the_child_with_data_everywhere_has_a_row_in_every_table_about_a_child() -> None:
+    # Otherwise a new table's free text would never be marked, and its leaks never seen.
+    present = {m._meta.label for m in record_tree(child_with_data_everywhere().child)}
+    missing = sorted(_models_under_child() - present)
+    assert not missing, f"Give child_with_data_everywhere a row in: {missing}"
 
 
 def test_every_free_text_field_about_a_child_has_a_category() -> None:

@@ -36,21 +36,27 @@ def test_every_record_url_answers_not_found_for_an_id_the_database_cannot_hold()
     routes = _id_routes(get_resolver())
     # The child-scoped pages the defect was seen on, at least, are among them.
     assert any(r.startswith("children/<id:pk>/") for r in routes), routes
-    client = signed_in_client(person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace"))
+    client = signed_in_client(
+        person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace")
+    )
     statuses = {route: client.get(_with_too_big_ids(route)).status_code for route in routes}
     assert set(statuses.values()) == {404}, {r: s for r, s in statuses.items() if s != 404}
 
 
 @pytest.mark.django_db
 def test_the_api_answers_not_found_for_an_id_the_database_cannot_hold() -> None:
-    client = signed_in_client(person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace"))
+    client = signed_in_client(
+        person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace")
+    )
     for path in ("children", "cases", "referrals"):
         assert client.get(f"/api/{path}/{TOO_BIG}/").status_code == 404
 
 
 @pytest.mark.django_db
 def test_a_refusal_shows_the_projects_own_not_found_page() -> None:
-    client = signed_in_client(person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace"))
+    client = signed_in_client(
+        person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace")
+    )
     response = client.get(f"/children/{TOO_BIG}/")
     assert "Page not found" in page(response)
     assert "Django" not in response.content.decode()
@@ -68,7 +74,7 @@ def test_the_demo_runs_without_debug_pages() -> None:
     assert result.stdout.strip() == "False", result.stderr
 
 
-def test_without_debug_the_stylesheet_is_still_served(client) -> None:  # type: ignore[no-untyped-def]
+def test_without_debug_the_stylesheet_is_still_served(client) -> None:
     # WhiteNoise serves the built assets from the app folders when nothing ran collectstatic.
     response = client.get("/static/reachable/app.css")
     assert response.status_code == 200

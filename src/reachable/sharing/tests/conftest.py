@@ -79,6 +79,9 @@ def child_with_data_everywhere(*, born: dt.date | None = None) -> Everywhere:
     cu.CommunityOffer.objects.create(
         detention=detention, offered_at=now, offered_by=worker, accepted=True
     )
+    cu.ReleaseCorrection.objects.create(
+        detention=detention, was=now, now_is=now, reason="Typed the wrong hour", by=worker
+    )
 
     case = cw.Case.objects.create(child=child, team=mace, opened_at=now)
     cw.Referral.objects.create(
@@ -169,6 +172,14 @@ def child_with_data_everywhere(*, born: dt.date | None = None) -> Everywhere:
         details="Wrong town",
         raised_by=worker,
         raised_at=now,
+    )
+    sh.SubjectAccessRequest.objects.create(
+        child=child,
+        requested_child_id=child.pk,
+        requester="The child's mother",
+        received_on=today,
+        recorded_by=dpo,
+        recorded_at=now,
     )
     return Everywhere(child=child, duplicate=duplicate, peer=peer, worker=worker)
 

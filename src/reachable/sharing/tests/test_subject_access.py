@@ -116,7 +116,7 @@ def test_the_page_records_exports_and_downloads_with_an_audit_trail(everywhere, 
         },
     )
     assert response.status_code == 302
-    sar = SubjectAccessRequest.objects.get()
+    sar = SubjectAccessRequest.objects.get(requester="The child's solicitor")
     download = client.get(f"/sharing/governance/subject-access/{sar.pk}/download/")
     assert download["Content-Type"] == "application/zip"
     assert zipfile.ZipFile(io.BytesIO(download.content)).testzip() is None

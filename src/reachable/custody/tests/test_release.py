@@ -1,0 +1,112 @@
+"""Recording a release asks for the time; a wrong time is corrected with a reason and kept in the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from reachable.audit.models import AuditEvent
+from reachable.custody import services
+from reachable.custody.models import Detention, ReleaseCorrection
+from reachable.testing import page, signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def detention(priya, kai, wymondham, pwits_a):
+    arrested = timezone.now() - dt.timedelta(hours=5)
+    return services.detention_record(
+        user=priya,
+        child=kai,
+        suite=wymondham,
+        arrested_at=arrested,
+        arrived_at=arrested + dt.timedelta(minutes=30),
+        offence=pwits_a,
+    )
+
+
+def _time_fields(when: dt.datetime) -> dict[str, str]:
+    local = timezone.localtime(when)
+    return {
+        "released_at_0": str(local.day),
+        "released_at_1": str(local.month),
+        "released_at_2": str(local.year),
+        "released_at_3": f"{local:%H:%M}",
+    }
+
+
+def test_the_release_form_offers_no_time_of_its_own(priya, detention) -> None:
+    text = page(signed_in_client(priya).get(f"/custody/detentions/{detention.pk}/release/"))
+    assert "Released now" in text
+    form = signed_in_client(priya).get(f"/custody/detentions/{detention.pk}/release/")
+    assert b'name="released_at_3" value="' not in form.content  # the time box starts empty
+
+
+def test_an_empty_release_form_asks_when_and_releases_nobody(priya, detention) -> None:
+    response = signed_in_client(priya).post(f"/custody/detentions/{detention.pk}/release/", {})
+    assert response.status_code == 200
+    assert "Enter when the child was released" in page(response)
+    detention.refresh_from_db()
+    assert detention.released_at is None
+    assert not AuditEvent.objects.filter(action="detention.release").exists()
+
+
+def test_released_now_is_a_choice_the_practitioner_makes(priya, detention) -> None:
+    before = timezone.now()
+    response = signed_in_client(priya).post(
+        f"/custody/detentions/{detention.pk}/release/", {"released_now": "1"}
+    )
+    assert response.status_code == 302
+    detention.refresh_from_db()
+    assert detention.released_at is not None
+    assert detention.released_at >= before
+
+
+def test_a_release_time_is_corrected_with_a_reason_and_the_earlier_time_kept(
+    priya, detention
+) -> None:
+    client = signed_in_client(priya)
+    typed = timezone.now() - dt.timedelta(hours=1)
+    client.post(f"/custody/detentions/{detention.pk}/release/", _time_fields(typed))
+    detention.refresh_from_db()
+    first = detention.released_at
+    assert first is not None
+
+    # Without a reason nothing changes.
+    right = typed - dt.timedelta(hours=2)
+    refused = client.post(f"/custody/detentions/{detention.pk}/release/", _time_fields(right))
+    assert refused.status_code == 200
+    assert "Say why the release time was wrong" in page(refused)
+    assert Detention.objects.get(pk=detention.pk).released_at == first
+    assert not ReleaseCorrection.objects.exists()
+
+    done = client.post(
+        f"/custody/detentions/{detention.pk}/release/",
+        {**_time_fields(right), "reason": "Typed the custody record's print time, not release"},
+    )
+    assert done.status_code == 302
+    detention.refresh_from_db()
+    assert detention.released_at.replace(second=0, microsecond=0) == right.replace(
+        second=0, microsecond=0
+    )
+    correction = ReleaseCorrection.objects.get()
+    assert correction.was == first
+    assert correction.by == priya
+    shown = page(client.get(f"/custody/detentions/{detention.pk}/"))
+    assert "Typed the custody record's print time" in shown
+    assert "Corrected" in shown
+    assert AuditEvent.objects.filter(action="detention.release.correct").count() == 1
+
+
+def test_a_correction_still_checks_the_times_make_sense(priya, detention) -> None:
+    services.detention_release(user=priya, detention=detention, released_at=timezone.now())
+    before_arrest = detention.arrested_at - dt.timedelta(hours=1)
+    response = signed_in_client(priya).post(
+        f"/custody/detentions/{detention.pk}/release/",
+        {**_time_fields(before_arrest), "reason": "wrong day"},
+    )
+    assert response.status_code == 200
+    assert not ReleaseCorrection.objects.exists()
