@@ -302,50 +302,56 @@ def peer_group(user: Any, child: Child) -> PeerGroup:
 def nrm_figures() -> dict[str, Any]:
     """Partnership NRM figures: reasonable-grounds positive rate overall, by sex and by ethnic group.
 
-    Small numbers are suppressed in the group tables (see lib.suppression).
+    Both breakdowns and the overall figure are suppressed together (lib.suppression): a count
+    from 1 to 4 is hidden, and so is whatever else would let it be worked out from the totals.
+    A rate is given only from figures that are themselves published.
     """
     from django.db.models import F, Value
     from django.db.models.functions import Coalesce
 
     from reachable.casework.models import NrmReferral
-    from reachable.lib.suppression import THRESHOLD, suppress_column
+    from reachable.lib.suppression import published_part_of_whole
 
     decided = NrmReferral.objects.exclude(reasonable_grounds=NrmReferral.Decision.PENDING)
     positive = Count("pk", filter=Q(reasonable_grounds=NrmReferral.Decision.POSITIVE))
-    overall = decided.aggregate(decided=Count("pk"), positive=positive)
-
-    def table(path: str) -> list[dict[str, Any]]:
-        rows = list(
+    breakdowns = [
+        ("By sex", "case__child__sex__label"),
+        ("By ethnic group", "case__child__ethnicity__group"),
+    ]
+    groups = [
+        list(
             decided.values(group=Coalesce(F(path), Value("Not recorded")))
             .annotate(decided=Count("pk"), positive=positive)
             .order_by("group")
         )
-        shown_decided, _ = suppress_column([r["decided"] for r in rows])
-        shown_positive, _ = suppress_column([r["positive"] for r in rows])
-        return [
-            {
-                "group": r["group"],
-                "decided": d,
-                "positive": p,
-                "rate": round(100 * r["positive"] / r["decided"], 1)
-                if isinstance(d, int) and isinstance(p, int)
-                else None,
-            }
-            for r, d, p in zip(rows, shown_decided, shown_positive, strict=True)
-        ]
+        for _, path in breakdowns
+    ]
+    waiting = NrmReferral.objects.filter(reasonable_grounds=NrmReferral.Decision.PENDING).count()
+    if not any(groups):
+        return {"overall": None, "tables": [(t, []) for t, _ in breakdowns], "waiting": waiting}
+    shown = published_part_of_whole([[(r["positive"], r["decided"]) for r in g] for g in groups])
 
-    return {
-        "overall": {
-            **overall,
-            "rate": round(100 * overall["positive"] / overall["decided"], 1),
+    def row(group: str, values: list[int | str]) -> dict[str, Any]:
+        part, rest, whole = values
+        rate = (
+            round(100 * part / whole, 1)
+            if isinstance(part, int) and isinstance(whole, int) and whole
+            else None
+        )
+        return {
+            "group": group,
+            "positive": part,
+            "not_positive": rest,
+            "decided": whole,
+            "rate": rate,
         }
-        if overall["decided"] >= THRESHOLD and overall["positive"] >= THRESHOLD
-        else None,
+
+    overall = row("All", shown[0][-1])
+    return {
+        "overall": overall if overall["rate"] is not None else None,
         "tables": [
-            ("By sex", table("case__child__sex__label")),
-            ("By ethnic group", table("case__child__ethnicity__group")),
+            (title, [row(r["group"], v) for r, v in zip(g, table[:-1], strict=True)])
+            for (title, _), g, table in zip(breakdowns, groups, shown, strict=True)
         ],
-        "waiting": NrmReferral.objects.filter(
-            reasonable_grounds=NrmReferral.Decision.PENDING
-        ).count(),
+        "waiting": waiting,
     }

@@ -135,16 +135,23 @@ def published(grid: Grid) -> list[list[int | str]]:
     ]
 
 
-THRESHOLD = HIGH + 1
+def published_part_of_whole(
+    tables: Sequence[Sequence[tuple[int, int]]],
+) -> list[list[list[int | str]]]:
+    """Tables of (part, whole) counts by group, e.g. positive decisions of those decided, each
+    published as rows of [part, whole - part, whole] and a last row of the overall totals.
 
-
-def is_small(count: int) -> bool:
-    return LOW <= count <= HIGH
-
-
-def suppress_column(counts: list[int]) -> tuple[list[int | str], int | str]:
-    """One column and its total, as published."""
-    if not counts:
-        return [], 0
-    shown = published(Grid.of([[c] for c in counts], row_totals=False))
-    return [row[0] for row in shown[:-1]], shown[-1][0]
+    Each table is suppressed as one grid with all its margins: the rest (whole - part) is a cell
+    like the others, so a hidden "decided" cannot be rebuilt from a shown "positive" and "not
+    positive", nor a hidden part from the whole. The tables share their overall row (every
+    breakdown adds up to the same totals), so an overall figure is shown only if every table
+    can show it: hiding a margin only removes an equation, so each table stays protected.
+    """
+    shown = [published(Grid.of([[part, whole - part] for part, whole in t])) for t in tables]
+    if not shown:
+        return []
+    width = len(shown[0][-1])
+    overall_hidden = {j for t in shown for j in range(width) if t[-1][j] == SUPPRESSED}
+    for table in shown:
+        table[-1] = [SUPPRESSED if j in overall_hidden else v for j, v in enumerate(table[-1])]
+    return shown

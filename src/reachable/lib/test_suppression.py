@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reachable.lib.suppression import SUPPRESSED, Grid, published, suppress_column
+from reachable.lib.suppression import SUPPRESSED, Grid, published, published_part_of_whole
 
 
 def _on_a_cycle(hidden: set[tuple[int, int]], cell: tuple[int, int]) -> bool:
@@ -54,15 +54,67 @@ def test_no_suppressed_cell_can_be_recovered_from_the_published_totals(cells) ->
         assert _on_a_cycle(hidden, cell), (cells, sorted(hidden), cell)
 
 
+def _hidden(shown: list[list[int | str]]) -> set[tuple[int, int]]:
+    return {(i, j) for i, row in enumerate(shown) for j, v in enumerate(row) if v == SUPPRESSED}
+
+
+groups = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=30), st.integers(min_value=0, max_value=30)).map(
+        lambda t: (min(t), max(t))  # a part is never more than its whole
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(groups, min_size=1, max_size=3).filter(
+        # Breakdowns of one set of decisions: every table adds up to the same totals.
+        lambda ts: len({(sum(p for p, _ in t), sum(w for _, w in t)) for t in ts}) == 1
+    )
+)
+def test_no_part_whole_or_rest_can_be_worked_out_across_tables(tables) -> None:
+    shown = published_part_of_whole(tables)
+    overall = shown[0][-1]
+    for table, exact in zip(shown, tables, strict=True):
+        assert table[-1] == overall  # one overall row, whichever breakdown it is read from
+        grid = Grid.of([[p, w - p] for p, w in exact])
+        hidden = _hidden(table)
+        for i, row in enumerate(grid.values):
+            for j, value in enumerate(row):
+                if 1 <= value <= 4:
+                    assert (i, j) in hidden, (exact, i, j)
+                elif (i, j) not in hidden:
+                    assert table[i][j] == value
+        # Each hidden cell, overall figures included, lies on a loop of hidden cells, so the
+        # published rows, columns and totals of this table never pin it down.
+        for cell in hidden:
+            assert _on_a_cycle(hidden, cell), (exact, sorted(hidden), cell)
+
+
+periods = st.integers(min_value=1, max_value=6).flatmap(
+    lambda n: st.lists(
+        st.lists(st.integers(min_value=0, max_value=25), min_size=4, max_size=4),
+        min_size=n,
+        max_size=n,
+    )
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=8))
-def test_a_single_column_never_hides_exactly_one_part_of_a_published_total(counts) -> None:
-    cells, total = suppress_column(counts)
-    hidden = [c for c in cells if c == SUPPRESSED]
-    if total != SUPPRESSED:
-        assert len(hidden) != 1
-        assert total == sum(counts)
-    assert all(c == SUPPRESSED for c, n in zip(cells, counts, strict=True) if 1 <= n <= 4)
+@given(periods)
+def test_a_period_reads_the_same_whichever_later_period_is_viewed(rows) -> None:
+    # The trend: periods down, counties across, a regional total per period and no column
+    # total (a child counts once per period).
+    full = published(Grid.of(rows, col_totals=False))
+    for upto in range(1, len(rows) + 1):
+        assert published(Grid.of(rows[:upto], col_totals=False)) == full[:upto]
+    for exact, shown in zip(rows, full, strict=True):
+        hidden = [j for j, v in enumerate(shown) if v == SUPPRESSED]
+        assert len(hidden) != 1  # one hidden cell on a line is its total minus the rest
+        if shown[-1] != SUPPRESSED:
+            assert shown[-1] == sum(exact)
 
 
 def test_a_lone_small_count_takes_a_partner_from_its_row_and_its_column() -> None:

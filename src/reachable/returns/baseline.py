@@ -413,15 +413,13 @@ def shown(baseline: Baseline, *, exact: bool) -> list[ShownTable]:
     found = []
     for table in baseline.tables:
         over_time = table.key == "trend"
-        grid = Grid.of(table.cells, row_totals=not over_time)
+        # Over time there is no column total (a sum over periods would count a child once per
+        # period), so each period's row is suppressed on its own, with its exact regional total:
+        # a period reads the same whichever later period is being viewed.
+        grid = Grid.of(table.cells, col_totals=not over_time)
         values: list[list[Any]] = [list(r) for r in grid.values] if exact else published(grid)
-        header = ["Period" if over_time else "Group", *table.cols]
-        if not over_time:
-            header.append("All counties")
-        labels = [*table.rows, "Total" if not over_time else "All periods"]
-        if over_time:
-            values = values[:-1]  # a sum over periods would count a child once per period
-            labels = labels[:-1]
+        header = ["Period" if over_time else "Group", *table.cols, "All counties"]
+        labels = [*table.rows] if over_time else [*table.rows, "Total"]
         rows = [[label, *row] for label, row in zip(labels, values, strict=True)]
         if table.key == "ethnicity":
             header.append("Disproportionality ratio")

@@ -56,11 +56,12 @@ def baseline(request: HttpRequest) -> HttpResponse:
     trend = next((t for t in tables if t.key == "trend"), None)
     bars = []
     if trend:
-        totals = [row[1:] for row in trend.rows]
-        sums = [sum(v for v in r if isinstance(v, int)) for r in totals]
-        widest = max(sums, default=0) or 1
+        # The bar is the period's published regional total, never a sum of the cells shown.
+        totals = [row[-1] for row in trend.rows]
+        widest = max((t for t in totals if isinstance(t, int)), default=0) or 1
         bars = [
-            (row[0], s, round(100 * s / widest)) for row, s in zip(trend.rows, sums, strict=True)
+            (row[0], t, round(100 * t / widest) if isinstance(t, int) else 0)
+            for row, t in zip(trend.rows, totals, strict=True)
         ]
     audit_record(
         user=request.user,

@@ -17,6 +17,7 @@ from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
 from reachable.core.models import Agency
 from reachable.returns import linkage, person_ids
+from reachable.returns.linkage_conflicts import decision_contradiction, run_conflicts
 from reachable.returns.models import (
     Domain,
     LinkageRun,
@@ -187,6 +188,7 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
     first_new = (previous.highest_person_id if previous else 0) + 1
     person_ids.clusters_build(con, "links")
     person_ids.assign(con, previous.persons_file if previous else None, first_new)
+    conflicts = run_conflicts(con)
     persons_file = str(folder / f"run-{run.pk}-persons.parquet")
     con.execute(f"COPY (SELECT * FROM assigned ORDER BY person_id) TO '{persons_file}'")
     counts = con.execute(
@@ -221,6 +223,7 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
             pairs_scored=scored_pairs,
             links=links,
             for_review=PairReview.objects.filter(decision=PairReview.Decision.PENDING).count(),
+            conflicts=conflicts,
             persons=int(counts[0]),
             new_persons=int(counts[1]),
             pairs_file=pairs_file,
@@ -232,7 +235,12 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
             user=None,
             action="linkage.done",
             obj=run,
-            detail={"records": records, "links": links, "reviews_added": len(new_reviews)},
+            detail={
+                "records": records,
+                "links": links,
+                "reviews_added": len(new_reviews),
+                "conflicting_decisions": len(conflicts),
+            },
         )
 
 
@@ -300,6 +308,12 @@ def review_decide(*, user: Any, review: PairReview, decision: str, reason: str) 
         raise ValidationError({"decision": ["Choose 'the same child' or 'different children'."]})
     if not reason.strip():
         raise ValidationError({"reason": ["Say what the decision rests on, for the next analyst."]})
+    latest = last_done()
+    contradiction = decision_contradiction(
+        review, decision, persons_of(latest) if latest and latest.persons_file else {}
+    )
+    if contradiction:
+        raise ValidationError({"decision": [contradiction]})
     review.decision = decision
     review.reason = reason.strip()
     review.decided_by = user

@@ -119,7 +119,12 @@ def reviews(request: HttpRequest) -> HttpResponse:
     page = Paginator(pending, 25).get_page(request.GET.get("page"))
     names = selectors.agency_names([s for p in page for s in (p.agency_l, p.agency_r)])
     rows = [(p, names.get(p.agency_l, p.agency_l), names.get(p.agency_r, p.agency_r)) for p in page]
-    return render(request, "returns/linkage_reviews.html", {"page_obj": page, "rows": rows})
+    latest = linkage_services.last_done()
+    return render(
+        request,
+        "returns/linkage_reviews.html",
+        {"page_obj": page, "rows": rows, "conflicts": latest.conflicts if latest else []},
+    )
 
 
 @require_capability("returns.link")

@@ -223,6 +223,12 @@ class LinkageRun(models.Model):
     pairs_scored = models.PositiveIntegerField(default=0)
     links = models.PositiveIntegerField(default=0)
     for_review = models.PositiveIntegerField(default=0)
+    conflicts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="'Different children' decisions this run could not keep, and the 'same child' "
+        "decisions that joined them: for an analyst to resolve.",
+    )
     persons = models.PositiveIntegerField(default=0)
     new_persons = models.PositiveIntegerField(default=0)
     highest_person_id = models.PositiveBigIntegerField(

@@ -7,13 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
-from hypothesis import strategies as st
 
 from reachable.casework import selectors
 from reachable.casework.models import Case, NrmReferral
-from reachable.core.models import Agency, Team
-from reachable.lib.suppression import SUPPRESSED, suppress_column
+from reachable.children.models import Child
+from reachable.core.models import Agency, Code, Team
+from reachable.lib.suppression import SUPPRESSED
 from reachable.testing import involve, make_child, page, signed_in_client
 
 
@@ -65,7 +64,7 @@ def test_caseload_exports_as_csv(grace, mace) -> None:
 @pytest.mark.django_db
 def test_nrm_figures_give_the_positive_rate_and_suppress_small_groups(grace, mace) -> None:
     agency = Agency.objects.get(slug="norfolk-childrens")
-    cases = _cases(10, mace)
+    cases = _cases(15, mace)
     for i, case in enumerate(cases):
         NrmReferral.objects.create(
             case=case,
@@ -76,26 +75,58 @@ def test_nrm_figures_give_the_positive_rate_and_suppress_small_groups(grace, mac
             by=grace,
         )
     figures = selectors.nrm_figures()
-    assert figures["overall"]["rate"] == 90.0
+    assert figures["overall"]["rate"] == 60.0
     by_sex = {r["group"]: r for r in figures["tables"][0][1]}
-    assert by_sex["Male"]["decided"] == 10
+    assert (by_sex["Male"]["decided"], by_sex["Male"]["not_positive"]) == (15, 6)
     body = page(signed_in_client(grace).get(reverse("casework:nrm_figures")))
-    assert "90.0% positive (9 of 10 decided)" in body
+    assert "60.0% positive (9 of 15 decided)" in body
 
 
-@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=12))
-def test_no_suppressed_cell_can_be_recovered_from_the_total(counts: list[int]) -> None:
-    shown, total = suppress_column(counts)
-    hidden = [i for i, v in enumerate(shown) if v == SUPPRESSED]
-    # Every count from 1 to 4 is hidden, in the cells and in the total.
-    assert all(shown[i] == SUPPRESSED for i, c in enumerate(counts) if 0 < c < 5)
-    assert total == SUPPRESSED or not 0 < sum(counts) < 5
-    # Visible cells are shown as they are.
-    assert all(shown[i] == c for i, c in enumerate(counts) if i not in hidden)
-    # Where the total is published, subtracting the visible cells never pins down one hidden cell.
-    if total != SUPPRESSED:
-        assert total == sum(counts)
-        assert len(hidden) != 1
+@pytest.mark.django_db
+def test_no_rate_is_published_when_one_refusal_could_be_read_from_it(grace, mace) -> None:
+    # 9 positive of 10 decided says exactly one was not positive: a count below 5.
+    for i, case in enumerate(_cases(10, mace)):
+        NrmReferral.objects.create(
+            case=case,
+            referred_on=timezone.localdate() - dt.timedelta(days=90),
+            first_responder=Agency.objects.get(slug="norfolk-childrens"),
+            reasonable_grounds="positive" if i < 9 else "negative",
+            reasonable_grounds_on=timezone.localdate() - dt.timedelta(days=40),
+            by=grace,
+        )
+    assert selectors.nrm_figures()["overall"] is None
+    body = page(signed_in_client(grace).get(reverse("casework:nrm_figures")))
+    assert "9 of 10" not in body
+
+
+@pytest.mark.django_db
+def test_nrm_figures_hide_positive_and_not_positive_with_a_small_decided(grace, mace) -> None:
+    # 3 girls decided (2 positive), 12 boys (9 positive): the girls' row must not be readable
+    # from the overall figures and the boys' row, in any of its three numbers.
+    cases = _cases(15, mace)
+    for i, case in enumerate(cases):
+        girl = i < 3
+        Child.objects.filter(pk=case.child_id).update(
+            sex=Code.objects.get(code_list__key="sex", code="F" if girl else "M")
+        )
+        NrmReferral.objects.create(
+            case=case,
+            referred_on=timezone.localdate() - dt.timedelta(days=90),
+            first_responder=Agency.objects.get(slug="norfolk-childrens"),
+            reasonable_grounds="positive" if (i < 2 or 3 <= i < 12) else "negative",
+            reasonable_grounds_on=timezone.localdate() - dt.timedelta(days=40),
+            by=grace,
+        )
+    figures = selectors.nrm_figures()
+    by_sex = {r["group"]: r for r in figures["tables"][0][1]}
+    girls, boys = by_sex["Female"], by_sex["Male"]
+    assert girls["decided"] == girls["positive"] == girls["not_positive"] == SUPPRESSED
+    overall = figures["overall"]
+    for column in ("decided", "positive", "not_positive"):
+        # Either the boys' figure or the overall one is hidden too: never both shown.
+        assert SUPPRESSED in (boys[column], overall[column] if overall else SUPPRESSED)
+    body = page(signed_in_client(grace).get(reverse("casework:nrm_figures")))
+    assert "Not positive" in body
 
 
 @pytest.mark.django_db

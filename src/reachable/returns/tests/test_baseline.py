@@ -140,3 +140,21 @@ def test_a_population_file_with_a_bad_row_changes_nothing() -> None:
         PopulationReference.objects.values_list("county__slug", "ethnic_group", "children")
     )
     assert after == before
+
+
+def test_a_period_on_the_trend_reads_the_same_whichever_period_is_viewed(returns_dir) -> None:
+    later, earlier = ReturnPeriod.objects.order_by("-starts_on")[:2]
+    for chosen, seed in ((earlier, 3), (later, 4)):
+        users = {s: person("data_submitter", s, username=f"s{seed}-{s}") for s in SUBMITTERS}
+        returns_send(period=chosen, children_per_county=25, seed=seed, users=users)
+
+    def trend_row(viewing: ReturnPeriod) -> list:
+        trend = next(t for t in shown(baseline_build(viewing), exact=False) if t.key == "trend")
+        return next(r for r in trend.rows if r[0] == earlier.label)
+
+    assert trend_row(earlier) == trend_row(later)
+    exact = next(t for t in shown(baseline_build(later), exact=True) if t.key == "trend")
+    exact_row = next(r for r in exact.rows if r[0] == earlier.label)
+    assert exact_row[-1] == sum(exact_row[1:-1])  # the regional total is the counties' sum
+    # The published total is that exact total (or hidden), never the sum of the cells shown.
+    assert trend_row(later)[-1] in (exact_row[-1], "[c]")

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from reachable.core.models import Agency
 from reachable.returns import linkage, person_ids
@@ -21,7 +22,7 @@ from reachable.returns.linkage_services import (
 from reachable.returns.linkage_synth import children, pair_accuracy, pseudonymise_to, returns_for
 from reachable.returns.models import LinkageRun, PairReview, PersonChange, ReturnPeriod
 from reachable.returns.synthetic_returns import returns_send
-from reachable.testing import person
+from reachable.testing import page, person, signed_in_client
 
 AGENCIES = ["police", "youth-justice", "childrens-services", "education"]
 
@@ -293,3 +294,79 @@ def test_linkage_pages_download_and_do_not_grow_queries_with_the_queue(
     assert any(r[:2] == ["Date of birth", "Same date"] for r in model), model[:4]
     changes = client.get(f"/returns/linkage/{run.pk}/?format=xlsx")
     assert changes.content[:2] == b"PK"
+
+
+def _decided(run, key_l: str, key_r: str, decision: str, ana) -> PairReview:
+    """A decision recorded directly, as one made before this check existed would be."""
+    return PairReview.objects.create(
+        run=run,
+        key_l=key_l,
+        key_r=key_r,
+        agency_l="x",
+        agency_r="y",
+        match_probability=0.5,
+        match_weight=0.0,
+        weights={},
+        decision=decision,
+        reason="earlier decision",
+        decided_by=ana,
+        decided_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db
+def test_contradictory_review_decisions_are_refused_and_flagged(ana, returns_dir) -> None:
+    period = ReturnPeriod.objects.get(label="April to September 2026")
+    returns_send(period=period, children_per_county=40, seed=5, users=_submitters())
+    run = linkage_queue(user=ana, period=period)
+    run.refresh_from_db()
+    persons = persons_of(run)
+    records_of: dict[int, list[str]] = {}
+    for key, pid in persons.items():
+        records_of.setdefault(pid, []).append(key)
+    # A person the scores linked from two records x and y, and a record z of another person.
+    x, y = next(keys for keys in records_of.values() if len(keys) > 1)[:2]
+    z = next(k for k in persons if persons[k] != persons[x])
+    # B: an analyst said x and z are different children. A (pending): is y the same child as z?
+    pair_b = _decided(run, x, z, "different", ana)
+    pair_a = _decided(run, y, z, "pending", ana)
+    with pytest.raises(ValidationError) as refused:
+        review_decide(user=ana, review=pair_a, decision="same", reason="Same school")
+    assert f"pair {pair_b.pk}" in str(refused.value)
+    pair_a.refresh_from_db()
+    assert pair_a.decision == "pending"
+    # The page says the same, on the decision field.
+    response = signed_in_client(ana).post(
+        f"/returns/linkage/review/{pair_a.pk}/", {"decision": "same", "reason": "Same school"}
+    )
+    assert "This contradicts decisions already recorded" in page(response)
+
+    # Two decisions that contradict each other anyway (recorded before the check): the run
+    # that applies them cannot keep B, and says so instead of merging silently.
+    PairReview.objects.filter(pk=pair_a.pk).update(decision="same", decided_by=ana)
+    applied = linkage_queue(user=ana, period=period, kind=LinkageRun.Kind.DECISIONS)
+    applied.refresh_from_db()
+    assert persons_of(applied)[x] == persons_of(applied)[z]
+    assert {c["different"] for c in applied.conflicts} == {pair_b.pk}
+    assert pair_a.pk in applied.conflicts[0]["same"]
+    queue = page(signed_in_client(ana).get("/returns/linkage/review/"))
+    assert "contradict" in queue
+    assert f"Pair {pair_b.pk}" in queue
+
+
+@pytest.mark.django_db
+def test_different_children_is_refused_where_same_child_decisions_join_the_records(
+    ana, returns_dir
+) -> None:
+    period = ReturnPeriod.objects.get(label="April to September 2026")
+    returns_send(period=period, children_per_county=20, seed=6, users=_submitters())
+    run = linkage_queue(user=ana, period=period)
+    run.refresh_from_db()
+    k1, k2, k3 = list(persons_of(run))[:3]
+    first = _decided(run, k1, k2, "same", ana)
+    second = _decided(run, k2, k3, "same", ana)
+    pending = _decided(run, k1, k3, "pending", ana)
+    with pytest.raises(ValidationError) as refused:
+        review_decide(user=ana, review=pending, decision="different", reason="Different towns")
+    assert f"pair {first.pk}" in str(refused.value)
+    assert f"pair {second.pk}" in str(refused.value)
