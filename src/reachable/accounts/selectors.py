@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from reachable.accounts.models import Membership, User
+
+
+def people_to_pick(people: QuerySet[User]) -> QuerySet[User]:
+    """The people a form may offer (an action owner, a worker to allocate): active accounts a
+    person signs in to, by surname. System accounts (the synthetic data loader, the demo's
+    returns senders) have no usable password and never appear, let alone first."""
+    return (
+        people.filter(is_active=True)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def people_search(text: str) -> QuerySet[User]:

@@ -12,7 +12,7 @@ from reachable.casework.services import ENTRY_KINDS
 from reachable.children.forms import ChildForm, CodeChoiceField
 from reachable.core.models import Agency, Place, Team
 from reachable.core.selectors import codes_for
-from reachable.lib.forms import GovukDateField, GovukDateTimeField, radios, text_area
+from reachable.lib.forms import GovukDateField, GovukDateTimeField, pick_one, radios, text_area
 
 
 def _codes(list_key: str, label: str, **kwargs: Any) -> CodeChoiceField:
@@ -32,7 +32,7 @@ def _yes_no(label: str, required: str) -> forms.TypedChoiceField:
 
 class ReferralForm(forms.Form):
     to_team = forms.ModelChoiceField(
-        label="Refer to", queryset=Team.objects.none(), empty_label=None
+        label="Refer to", queryset=Team.objects.none(), **pick_one("Choose the team to refer to.")
     )
     concerns = text_area(
         "What are you worried about?",
@@ -67,7 +67,9 @@ class TriageForm(forms.Form):
 
 class AllocateForm(forms.Form):
     worker = forms.ModelChoiceField(
-        label="Allocate to", queryset=User.objects.none(), empty_label=None
+        label="Allocate to",
+        queryset=User.objects.none(),
+        **pick_one("Choose who to allocate the case to."),
     )
 
     def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
@@ -118,7 +120,7 @@ class SafetyPlanForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
-    kind = _codes("intervention", "Intervention", empty_label=None)
+    kind = _codes("intervention", "Intervention", **pick_one("Choose the intervention."))
     provider = forms.ModelChoiceField(
         label="Provider",
         queryset=Agency.objects.order_by("name"),
@@ -149,7 +151,7 @@ class NrmForm(forms.Form):
     first_responder = forms.ModelChoiceField(
         label="First responder organisation",
         queryset=Agency.objects.order_by("name"),
-        empty_label=None,
+        **pick_one("Choose the first responder organisation."),
     )
     reasonable_grounds = radios(
         "Reasonable grounds decision", NrmReferral.Decision.choices, "Choose the decision."
@@ -176,7 +178,7 @@ class MissingForm(forms.Form):
 class ActionForm(forms.Form):
     description = text_area("What will be done", "Say what will be done.", 3)
     owner = forms.ModelChoiceField(
-        label="Who will do it", queryset=User.objects.none(), empty_label=None
+        label="Who will do it", queryset=User.objects.none(), **pick_one("Choose who will do it.")
     )
     due_on = GovukDateField(label="By", error_messages={"required": "Enter the due date."})
     panel_item = forms.ModelChoiceField(
@@ -196,7 +198,9 @@ class ActionForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_team = forms.ModelChoiceField(
-        label="Transfer to", queryset=Team.objects.none(), empty_label=None
+        label="Transfer to",
+        queryset=Team.objects.none(),
+        **pick_one("Choose the team to transfer to."),
     )
     summary = text_area("Handover summary", "Write a handover summary.", 6)
 
@@ -270,7 +274,9 @@ class PlaceLinkForm(forms.Form):
 
 
 class PanelForm(forms.Form):
-    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), empty_label=None)
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), **pick_one("Choose the team.")
+    )
     held_on = GovukDateField(label="Date", error_messages={"required": "Enter the date."})
     agencies = forms.ModelMultipleChoiceField(
         label="Agencies present",
@@ -286,7 +292,9 @@ class PanelForm(forms.Form):
 
 
 class PanelItemForm(forms.Form):
-    case = forms.ModelChoiceField(label="Case", queryset=Case.objects.none(), empty_label=None)
+    case = forms.ModelChoiceField(
+        label="Case", queryset=Case.objects.none(), **pick_one("Choose the case to add.")
+    )
     kind = radios("Why it comes to panel", PanelItem.Kind.choices, "Choose why.")
     decision = text_area("Decision (optional now)", rows=3)
 

@@ -176,17 +176,26 @@ def action_owner_choices(case: Case) -> QuerySet[Any]:
         .filter(child_id=case.child_id)
         .values("to_agency_id")
     )
-    return (
-        # One filter() so that "active" and "where" apply to the same membership.
+    from reachable.accounts.selectors import people_to_pick
+
+    # One filter() so that "active" and "where" apply to the same membership.
+    return people_to_pick(
         User.objects.filter(
             Q(memberships__team_id__in=team_ids)
             | Q(memberships__team_id=case.team_id)
             | Q(memberships__agency_id__in=agency_ids, memberships__role="partner_user"),
-            is_active=True,
             memberships__active=True,
         )
-        .distinct()
-        .order_by("last_name", "first_name")
+    )
+
+
+def case_worker_choices(case: Case) -> QuerySet[Any]:
+    """Who a manager may allocate the case to: people in the case's team."""
+    from reachable.accounts.models import User
+    from reachable.accounts.selectors import people_to_pick
+
+    return people_to_pick(
+        User.objects.filter(memberships__team_id=case.team_id, memberships__active=True)
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 
 from reachable.core.models import Area, Code, Team
 from reachable.core.selectors import codes_for, local_authorities
-from reachable.lib.forms import GovukDateField
+from reachable.lib.forms import GovukDateField, pick_one
 
 
 class CodeChoiceField(forms.ModelChoiceField):
@@ -74,7 +74,9 @@ class ChildForm(forms.Form):
 
 class ChildCreateForm(ChildForm):
     team = forms.ModelChoiceField(
-        label="Team holding the record", queryset=Team.objects.none(), empty_label=None
+        label="Team holding the record",
+        queryset=Team.objects.none(),
+        **pick_one("Choose the team holding the record."),
     )
     identifier_kind = CodeChoiceField(
         label="Identifier type (optional)",
@@ -117,7 +119,11 @@ class ChildEditForm(ChildForm):
 
 
 class IdentifierForm(forms.Form):
-    kind = CodeChoiceField(label="Identifier type", queryset=Code.objects.none(), empty_label=None)
+    kind = CodeChoiceField(
+        label="Identifier type",
+        queryset=Code.objects.none(),
+        **pick_one("Choose the identifier type."),
+    )
     value = forms.CharField(label="Identifier", max_length=40)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -128,7 +134,9 @@ class IdentifierForm(forms.Form):
 class CarerForm(forms.Form):
     name = forms.CharField(label="Carer's name", max_length=200)
     relationship = CodeChoiceField(
-        label="Relationship to the child", queryset=Code.objects.none(), empty_label=None
+        label="Relationship to the child",
+        queryset=Code.objects.none(),
+        **pick_one("Choose the relationship to the child."),
     )
     parental_responsibility = forms.BooleanField(
         label="Has parental responsibility", required=False

@@ -9,7 +9,7 @@ from reachable.children.forms import CodeChoiceField
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.core.selectors import codes_for, local_authorities
 from reachable.custody.models import CommunityOffer, Feedback
-from reachable.lib.forms import GovukDateField, GovukDateTimeField, text_area
+from reachable.lib.forms import GovukDateField, GovukDateTimeField, pick_one, text_area
 
 
 def _required(message: str) -> dict[str, str]:
@@ -52,7 +52,9 @@ class DetentionForm(forms.Form):
         required=False,
     )
     suite = forms.ModelChoiceField(
-        label="Custody suite", queryset=Place.objects.none(), empty_label=None
+        label="Custody suite",
+        queryset=Place.objects.none(),
+        **pick_one("Choose the custody suite."),
     )
     arrested_at = GovukDateTimeField(
         label="Arrested at", error_messages=_required("Enter when the child was arrested.")
@@ -62,7 +64,9 @@ class DetentionForm(forms.Form):
         error_messages=_required("Enter when the child arrived at the suite."),
     )
     offence = CodeChoiceField(
-        label="Offence category", queryset=Code.objects.none(), empty_label=None
+        label="Offence category",
+        queryset=Code.objects.none(),
+        **pick_one("Choose the offence category."),
     )
     arresting_force = forms.ModelChoiceField(
         label="Arresting force",
@@ -176,7 +180,7 @@ class ShareForm(forms.Form):
     to_team = forms.ModelChoiceField(
         label="Share with",
         queryset=Team.objects.select_related("agency").order_by("name"),
-        empty_label=None,
+        **pick_one("Choose who to share the concern with."),
     )
     method = CodeChoiceField(
         label="How",
@@ -220,7 +224,9 @@ class FeedbackForm(forms.Form):
         label="What they said (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     suite = forms.ModelChoiceField(
-        label="Custody suite", queryset=Place.objects.none(), empty_label=None
+        label="Custody suite",
+        queryset=Place.objects.none(),
+        **pick_one("Choose the custody suite."),
     )
     given_on = GovukDateField(label="Date given")
 

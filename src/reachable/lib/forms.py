@@ -121,6 +121,12 @@ class GovukDateTimeField(_OneMessageMultiValueField):
         return timezone.make_aware(naive).astimezone(dt.UTC)
 
 
+def pick_one(required: str) -> dict[str, Any]:
+    """Options for a drop-down that must be chosen: it starts on "Select", never on whichever
+    option sorts first (which an unread form would then submit), and says what to choose."""
+    return {"empty_label": "Select", "error_messages": {"required": required}}
+
+
 def apply_service_errors(form: forms.Form, error: Any) -> None:
     """Put a service's ValidationError onto the form, field by field where the field exists."""
     if hasattr(error, "error_dict"):

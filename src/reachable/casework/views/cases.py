@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from reachable.accounts.decorators import require_capability
-from reachable.accounts.models import User
 from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_list
 from reachable.casework import selectors, services
@@ -33,7 +32,6 @@ from reachable.casework.forms import (
 )
 from reachable.casework.models import (
     Action,
-    Case,
     Intervention,
     MissingEpisode,
     NrmReferral,
@@ -143,18 +141,12 @@ def safety_plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _team_people(case: Case) -> Any:
-    return (
-        User.objects.filter(memberships__team_id=case.team_id, memberships__active=True)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
 @require_capability("casework.manage")
 def case_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.case_get_for_user(request.user, pk)
-    form = AllocateForm(posted(request), workers=_team_people(c), initial={"worker": c.worker})
+    form = AllocateForm(
+        posted(request), workers=selectors.case_worker_choices(c), initial={"worker": c.worker}
+    )
     return _case_form(
         request,
         c,

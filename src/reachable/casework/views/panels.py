@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from reachable.accounts.decorators import require_capability
-from reachable.accounts.permissions import team_ids_for
+from reachable.accounts.permissions import can, team_ids_for
 from reachable.audit.services import audit_list
 from reachable.casework import selectors, services
 from reachable.casework.access import case_in_window
@@ -37,7 +37,12 @@ def panels(request: HttpRequest) -> HttpResponse:
     rows = (
         selectors.panels_visible(request.user).select_related("team", "chair").order_by("-held_on")
     )
-    return render(request, "casework/panels.html", {"panels": _page(request, rows)})
+    return render(
+        request,
+        "casework/panels.html",
+        # Only people who may set one up are offered the link (others would get a 403).
+        {"panels": _page(request, rows), "may_hold": can(request.user, "casework.manage")},
+    )
 
 
 @require_capability("casework.manage")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -110,3 +111,13 @@ def test_a_correction_still_checks_the_times_make_sense(priya, detention) -> Non
     )
     assert response.status_code == 200
     assert not ReleaseCorrection.objects.exists()
+
+
+def test_the_detention_form_makes_the_practitioner_choose_the_offence(priya) -> None:
+    html = signed_in_client(priya).get("/custody/detentions/new/").content.decode()
+    options = re.search(r'<select name="offence"[^>]*>(.*?)</select>', html, re.S)
+    assert options
+    first = re.search(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', options.group(1))
+    assert first
+    assert first.groups() == ("", "Select")
+    assert not re.search(r'<option value="[^"]+"[^>]*selected', options.group(1))
