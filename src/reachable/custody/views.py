@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -277,13 +275,12 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_get_for_user(request.user, pk)
     # The problems quote what the rows said (names, dates of birth) of children not yet recorded.
     audit_record(user=request.user, action="detention.import.report", obj=job)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "column", "value", "problem"])
-    writer.writerows([e["row"], e["column"], e["value"], e["message"]] for e in job.problems)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="import-problems.csv"'
-    return response
+    return table_response(
+        filename="import-problems",
+        header=["row", "column", "value", "problem"],
+        rows=[[e["row"], e["column"], e["value"], e["message"]] for e in job.problems],
+        fmt="csv",
+    )
 
 
 @require_capability("custody.dashboard")

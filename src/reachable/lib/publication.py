@@ -21,6 +21,8 @@ from odf.text import P
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from reachable.lib.exports import csv_rows, xlsx_append
+
 TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -59,12 +61,12 @@ def to_xlsx(publication: Publication) -> bytes:
     assert cover is not None
     cover.title = "Cover"
     for line in publication.cover():
-        cover.append(line)
+        xlsx_append(cover, line)
     cover["A1"].font = Font(bold=True, size=14)
     for sheet in publication.sheets:
         out = book.create_sheet(sheet.name[:31])
         for values in _sheet_lines(sheet):
-            out.append(list(values))
+            xlsx_append(out, values)
         out["A1"].font = Font(bold=True, size=13)
         for cell in out[3]:
             cell.font = Font(bold=True)
@@ -105,8 +107,12 @@ def to_csv(publication: Publication) -> str:
     writer.writerow(["table", "row", "column", "value"])
     for sheet in publication.sheets:
         for row in sheet.rows:
-            for column, value in zip(sheet.header[1:], row[1:], strict=False):
-                writer.writerow([sheet.name, row[0], column, value])
+            writer.writerows(
+                csv_rows(
+                    [sheet.name, row[0], column, value]
+                    for column, value in zip(sheet.header[1:], row[1:], strict=False)
+                )
+            )
     return out.getvalue()
 
 

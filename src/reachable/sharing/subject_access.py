@@ -20,6 +20,7 @@ from reachable.accounts.models import User
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
 from reachable.children.selectors import merged_target
+from reachable.lib.exports import csv_safe
 from reachable.sharing.models import SubjectAccessRequest
 from reachable.sharing.record_tree import record_tree, row_values
 from reachable.sharing.selectors import access_log_of
@@ -90,7 +91,9 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow(
             {
-                k: json.dumps(v, cls=DjangoJSONEncoder) if isinstance(v, dict | list) else v
+                k: csv_safe(
+                    json.dumps(v, cls=DjangoJSONEncoder) if isinstance(v, dict | list) else v
+                )
                 for k, v in row.items()
             }
         )
