@@ -199,6 +199,8 @@ SESSION_COOKIE_HTTPONLY = True
 AXES_FAILURE_LIMIT = envint("REACHABLE_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = envint("REACHABLE_LOCKOUT_MINUTES", 30, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Across every address: someone spreading guesses over many machines still locks the account.
+REACHABLE_LOCKOUT_ACCOUNT_FAILURES = envint("REACHABLE_LOCKOUT_ACCOUNT_FAILURES", 20, minimum=1)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

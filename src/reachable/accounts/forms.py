@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from reachable.accounts.lockout import account_locked
 from reachable.accounts.roles import Role
 from reachable.core.models import Agency, Team
 
@@ -11,7 +14,17 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been switched off. Ask your partnership admin.",
+        "account_locked": "This account is locked for now: there have been too many wrong "
+        "passwords for it. Try again later, or ask your partnership admin.",
     }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username and account_locked(username):
+            raise forms.ValidationError(
+                self.error_messages["account_locked"], code="account_locked"
+            )
+        return super().clean()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

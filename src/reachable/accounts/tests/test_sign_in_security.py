@@ -93,3 +93,32 @@ def test_a_wrong_code_keeps_the_admin_out() -> None:
     response = client.post("/accounts/two-factor/", {"token": wrong})
     assert "The code is not right" in page(response)
     assert client.get("/audit/").status_code == 302
+
+
+def test_guesses_spread_over_many_addresses_still_lock_the_account(
+    norfolk_worker, settings
+) -> None:
+    settings.REACHABLE_LOCKOUT_ACCOUNT_FAILURES = 8
+    # Four wrong passwords from each of two addresses: under the per-address limit of five.
+    for address in ("192.0.2.1", "192.0.2.2"):
+        client = Client(REMOTE_ADDR=address)
+        for _ in range(4):
+            assert _sign_in(client, "tom.worker", "guess").status_code == 200
+    # A third address, with the right password: the account is locked for now.
+    client = Client(REMOTE_ADDR="192.0.2.3")
+    response = _sign_in(client, "tom.worker", PASSWORD)
+    assert "This account is locked for now" in page(response)
+    assert "_auth_user_id" not in client.session
+    # Another account is unaffected.
+    other = person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace", "ann.other")
+    assert _sign_in(Client(REMOTE_ADDR="192.0.2.3"), other.username, PASSWORD).status_code == 302
+
+
+def test_failed_sign_ins_are_in_the_audit_log_without_the_password(norfolk_worker) -> None:
+    from reachable.audit.models import AuditEvent
+
+    _sign_in(Client(REMOTE_ADDR="192.0.2.9"), "tom.worker", "not-the-password-x")
+    event = AuditEvent.objects.get(action="signin.failed")
+    assert event.detail["username"] == "tom.worker"
+    assert event.detail["address"] == "192.0.2.9"
+    assert "not-the-password-x" not in str(event.detail)
