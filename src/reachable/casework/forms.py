@@ -12,7 +12,14 @@ from reachable.casework.services import ENTRY_KINDS
 from reachable.children.forms import ChildForm, CodeChoiceField
 from reachable.core.models import Agency, Place, Team
 from reachable.core.selectors import codes_for
-from reachable.lib.forms import GovukDateField, GovukDateTimeField, pick_one, radios, text_area
+from reachable.lib.forms import (
+    GovukDateField,
+    GovukDateTimeField,
+    choose_only_option,
+    pick_one,
+    radios,
+    text_area,
+)
 
 
 def _codes(list_key: str, label: str, **kwargs: Any) -> CodeChoiceField:
@@ -51,6 +58,7 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])  # type: ignore[attr-defined]
+        choose_only_option(self, "to_team")
 
 
 class TriageForm(forms.Form):
@@ -207,6 +215,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])  # type: ignore[attr-defined]
+        choose_only_option(self, "to_team")
 
 
 class ClosureRequestForm(forms.Form):
@@ -289,6 +298,7 @@ class PanelForm(forms.Form):
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        choose_only_option(self, "team")
 
 
 class PanelItemForm(forms.Form):
@@ -301,6 +311,7 @@ class PanelItemForm(forms.Form):
     def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases  # type: ignore[attr-defined]
+        choose_only_option(self, "case")
         self.fields["case"].label_from_instance = lambda c: f"{c.child.full_name} (case {c.pk})"  # type: ignore[attr-defined]
 
 

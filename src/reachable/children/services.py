@@ -20,7 +20,6 @@ from reachable.children.models import (
     Carer,
     Child,
     ChildIdentifier,
-    ChildMerge,
     Involvement,
     ServiceStatus,
 )
@@ -317,76 +316,3 @@ def service_status_set(
             detail={"service": service.code, "status": status},
         )
     return record
-
-
-def _snapshot(child: Child) -> dict[str, Any]:
-    return {
-        **model_to_dict(child, fields=(*EDITABLE_FIELDS, "id")),
-        "identifiers": [(i.kind.code, i.value) for i in child.identifiers.select_related("kind")],
-        "carers": [
-            (c.name, c.relationship.code) for c in child.carers.select_related("relationship")
-        ],
-        "services": [(s.service.code, s.status) for s in child.services.select_related("service")],
-    }
-
-
-def child_merge(*, user: Any, keep: Child, duplicate: Child, reason: str) -> ChildMerge:
-    """Fold a duplicate record into the one kept. The duplicate stays, marked merged, for history."""
-    if not can(user, "child.merge"):
-        raise ValidationError("Only a team manager can merge records.")
-    for record in (keep, duplicate):
-        child_write_check(user, record.pk, "child.merge", "merge these records")
-    if not reason.strip():
-        raise ValidationError({"reason": ["Say why these are the same child."]})
-    if keep.pk == duplicate.pk:
-        raise ValidationError({"duplicate": ["Choose two different records."]})
-    with transaction.atomic():
-        # Lock both records, lowest number first, so two merges of the same pair (in either
-        # direction) run one after the other: the second then sees the first's result.
-        locked = {
-            c.pk: c
-            for c in Child.objects.select_for_update()
-            .filter(pk__in=[keep.pk, duplicate.pk])
-            .order_by("pk")
-        }
-        return _merge_locked(
-            user=user, keep=locked[keep.pk], duplicate=locked[duplicate.pk], reason=reason
-        )
-
-
-def _merge_locked(*, user: Any, keep: Child, duplicate: Child, reason: str) -> ChildMerge:
-    if keep.merged_into_id or duplicate.merged_into_id:
-        raise ValidationError(
-            {
-                "duplicate": [
-                    "One of these records has already been merged; use the record it was merged into."
-                ]
-            }
-        )
-    with transaction.atomic():
-        snapshot = _snapshot(duplicate)
-        # Identifiers are unique across records, so the duplicate's can all move.
-        duplicate.identifiers.update(child=keep)
-        duplicate.carers.update(child=keep)
-        duplicate.involvements.update(child=keep)
-        duplicate.shares.update(child=keep)
-        for status in duplicate.services.all():
-            if not keep.services.filter(service=status.service).exists():
-                status.child = keep
-                status.save(update_fields=["child"])
-        duplicate.merged_into = keep
-        duplicate.updated_at = timezone.now()
-        duplicate.save(update_fields=["merged_into", "updated_at"])
-        merge = ChildMerge.objects.create(
-            kept=keep, merged=duplicate, merged_by=user, reason=reason.strip(), snapshot=snapshot
-        )
-        for child_id in (keep.pk, duplicate.pk):
-            audit_record(
-                user=user,
-                action="child.merge",
-                obj=merge,
-                child_id=child_id,
-                reason=reason,
-                detail={"kept": keep.pk, "merged": duplicate.pk},
-            )
-    return merge

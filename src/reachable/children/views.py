@@ -25,6 +25,7 @@ from reachable.children.forms import (
     MergeForm,
     SearchForm,
 )
+from reachable.children.merge import child_merge
 from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
@@ -202,7 +203,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
             duplicate = selectors.child_get_for_user(
                 request.user, form.cleaned_data["duplicate"], action="child.merge.open"
             )
-            services.child_merge(
+            child_merge(
                 user=request.user,
                 keep=keep,
                 duplicate=duplicate,

@@ -9,7 +9,13 @@ from reachable.children.forms import CodeChoiceField
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.core.selectors import codes_for, local_authorities
 from reachable.custody.models import CommunityOffer, Feedback
-from reachable.lib.forms import GovukDateField, GovukDateTimeField, pick_one, text_area
+from reachable.lib.forms import (
+    GovukDateField,
+    GovukDateTimeField,
+    choose_only_option,
+    pick_one,
+    text_area,
+)
 
 
 def _required(message: str) -> dict[str, str]:
@@ -94,6 +100,7 @@ class DetentionForm(forms.Form):
         self.fields["sex"].queryset = codes_for("sex")  # type: ignore[attr-defined]
         self.fields["home_la"].queryset = local_authorities()  # type: ignore[attr-defined]
         self.fields["suite"].queryset = suites  # type: ignore[attr-defined]
+        choose_only_option(self, "suite")
         self.fields["offence"].queryset = codes_for("offence-category")  # type: ignore[attr-defined]
         self.fields["arresting_force"].queryset = Agency.objects.filter(agency_type__code="police")  # type: ignore[attr-defined]
         if not ask_not_duplicate:
@@ -233,6 +240,7 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args: Any, suites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["suite"].queryset = suites  # type: ignore[attr-defined]
+        choose_only_option(self, "suite")
 
 
 class ImportForm(forms.Form):

@@ -127,6 +127,18 @@ def pick_one(required: str) -> dict[str, Any]:
     return {"empty_label": "Select", "error_messages": {"required": required}}
 
 
+def choose_only_option(form: forms.Form, *names: str) -> None:
+    """Where a drop-down has exactly one option (a manager with one team, a suite's only
+    practitioner), start on it: "Select" would only add a step and an error."""
+    for name in names:
+        field = form.fields[name]
+        if name in form.initial or not isinstance(field, forms.ModelChoiceField):
+            continue
+        options = list(field.queryset[:2]) if field.queryset is not None else []
+        if len(options) == 1:
+            form.initial[name] = options[0].pk
+
+
 def apply_service_errors(form: forms.Form, error: Any) -> None:
     """Put a service's ValidationError onto the form, field by field where the field exists."""
     if hasattr(error, "error_dict"):

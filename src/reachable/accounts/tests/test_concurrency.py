@@ -14,8 +14,8 @@ from django.db import connection, connections
 
 from reachable.casework import services as casework
 from reachable.casework.models import Referral
+from reachable.children.merge import child_merge
 from reachable.children.models import Child
-from reachable.children.services import child_merge
 from reachable.core.models import Team
 from reachable.testing import involve, make_child, make_detention, person
 

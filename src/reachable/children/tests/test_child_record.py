@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from reachable.audit.models import AuditEvent
 from reachable.children import services
+from reachable.children.merge import child_merge
 from reachable.children.models import Child, ChildMerge
 from reachable.children.selectors import child_get_for_user
 from reachable.core.models import Code
@@ -144,7 +145,7 @@ def test_a_manager_merges_a_duplicate_and_history_is_kept(norfolk_worker) -> Non
         relationship=_code("carer-relationship", "mother"),
         parental_responsibility=True,
     )
-    services.child_merge(
+    child_merge(
         user=manager, keep=keep, duplicate=duplicate, reason="Same child: same school and carer"
     )
 
@@ -164,7 +165,7 @@ def test_a_manager_merges_a_duplicate_and_history_is_kept(norfolk_worker) -> Non
 def test_a_practitioner_cannot_merge(norfolk_worker) -> None:
     a, b = make_child(), make_child()
     with pytest.raises(ValidationError):
-        services.child_merge(user=norfolk_worker, keep=a, duplicate=b, reason="same")
+        child_merge(user=norfolk_worker, keep=a, duplicate=b, reason="same")
     b.refresh_from_db()
     assert b.merged_into is None
 
