@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from reachable.browser import assert_accessible, sign_in
+from reachable.core.services import partnership_load
 from reachable.sharing.models import Alert
 from reachable.testing import PASSWORD, person
 
@@ -13,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_paginated_list_passes_axe(browser_page: Page) -> None:
+    partnership_load()  # a transactional test starts from an empty database
     reader = person("exploitation_practitioner", "norfolk-childrens", "norfolk-mace", "pat.pages")
     Alert.objects.bulk_create(
         Alert(recipient=reader, kind="test", message=f"Synthetic alert {n}") for n in range(30)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from reachable.core.models import Code, Place
+from reachable.custody import services
 from reachable.testing import make_child, person
 
 
@@ -43,3 +44,17 @@ def kai(db):
 @pytest.fixture
 def an_hour_ago() -> dt.datetime:
     return timezone.now() - dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def detention(priya, kai, wymondham, pwits_a):
+    """Kai, arrested two hours ago and brought to Wymondham half an hour later."""
+    arrested = timezone.now() - dt.timedelta(hours=2)
+    return services.detention_record(
+        user=priya,
+        child=kai,
+        suite=wymondham,
+        arrested_at=arrested,
+        arrived_at=arrested + dt.timedelta(minutes=30),
+        offence=pwits_a,
+    )

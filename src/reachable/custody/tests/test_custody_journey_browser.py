@@ -52,6 +52,8 @@ def test_a_detention_a_visit_and_a_shared_concern(browser_page: Page) -> None:
     page.select_option("#id_home_la", label="Lambeth")
     fill_date_time(page, "arrested_at", arrested)
     fill_date_time(page, "arrived_at", arrested + dt.timedelta(minutes=35))
+    # Nothing is chosen for the practitioner: the offence starts on "Select".
+    page.select_option("#id_offence", label="Possession with intent to supply a Class A drug")
     page.check("#id_comfort_box")
     page.click("button:has-text('Save detention')")
     page.wait_for_selector("h1:has-text('Kai Adeyemi')")

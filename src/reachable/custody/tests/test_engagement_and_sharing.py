@@ -15,19 +15,6 @@ from reachable.testing import person, signed_in_client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def detention(priya, kai, wymondham, pwits_a):
-    arrested = timezone.now() - dt.timedelta(hours=2)
-    return services.detention_record(
-        user=priya,
-        child=kai,
-        suite=wymondham,
-        arrested_at=arrested,
-        arrived_at=arrested + dt.timedelta(minutes=30),
-        offence=pwits_a,
-    )
-
-
 def _code(key: str, code: str) -> Code:
     return Code.objects.get(code_list__key=key, code=code)
 
