@@ -24,6 +24,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         population_load_bundled()
 
 
+@pytest.fixture(autouse=True)
+def published_heads_per_test(settings, tmp_path):
+    """Each test publishes audit heads to a file of its own: heads from another test's database
+    would (rightly) fail verification."""
+    settings.REACHABLE_AUDIT_HEAD_FILE = tmp_path / "audit-heads.jsonl"
+
+
 @pytest.fixture
 def norfolk_worker(db):
     from reachable.testing import person

@@ -130,6 +130,19 @@ else:
         "REACHABLE_LINKAGE_KEY", f"insecure-{MODE}-linkage-key-0123456789"
     )
 
+# The audit chain is an HMAC chain under this key, kept outside the database: someone able to edit
+# the table cannot recompute the hashes without it. The daily head (governance_daily) goes to
+# REACHABLE_AUDIT_HEAD_FILE, a place the data protection lead keeps (another server, a WORM share).
+if PRODUCTION:
+    REACHABLE_AUDIT_KEY = envstr("REACHABLE_AUDIT_KEY")
+    if len(REACHABLE_AUDIT_KEY) < 32:
+        raise ImproperlyConfigured("REACHABLE_AUDIT_KEY must be at least 32 random characters.")
+else:
+    REACHABLE_AUDIT_KEY = envstr("REACHABLE_AUDIT_KEY", f"insecure-{MODE}-audit-key-0123456789")
+REACHABLE_AUDIT_HEAD_FILE = Path(
+    envstr("REACHABLE_AUDIT_HEAD_FILE", str(VAR_DIR / "audit-heads.jsonl"))
+)
+
 # Break-glass access to a record outside a user's scope lasts this long, then closes by itself.
 REACHABLE_BREAK_GLASS_MINUTES = envint("REACHABLE_BREAK_GLASS_MINUTES", 60, minimum=1)
 

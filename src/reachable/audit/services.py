@@ -1,13 +1,23 @@
-"""Writing and verifying the audit chain. Callers write events inside their own transaction."""
+"""Writing and verifying the audit chain. Callers write events inside their own transaction.
+
+Each event's hash is an HMAC-SHA256, under REACHABLE_AUDIT_KEY, of the event and the previous
+event's hash. The key is not in the database, so someone who can edit the table (even with the
+triggers dropped) cannot write a chain that verifies. The newest hash is published daily
+(``audit_head_publish``) to a file kept elsewhere; ``audit_verify`` checks the chain still passes
+through every published head, which catches the last events being removed and the chain re-made.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -31,7 +41,8 @@ def _digest(event: AuditEvent) -> str:
         "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    key = settings.REACHABLE_AUDIT_KEY.encode("utf-8")
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def audit_record(
@@ -104,8 +115,31 @@ def _events_in_order(batch: int = 5000) -> Iterator[AuditEvent]:
         last = chunk[-1].seq
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the whole chain and report every edited, deleted or reordered event."""
+def audit_head_publish(path: Path | None = None) -> dict[str, Any]:
+    """Append the chain's newest event number and hash to the published heads file."""
+    head = ChainHead.objects.filter(pk=1).first()
+    line = {
+        "seq": head.last_seq if head else 0,
+        "hash": head.last_hash if head else GENESIS,
+        "at": timezone.now().isoformat(),
+    }
+    target = path or settings.REACHABLE_AUDIT_HEAD_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+    return line
+
+
+def _published_heads(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def audit_verify(heads: Path | None = None) -> VerifyResult:
+    """Walk the whole chain and report every edited, deleted or reordered event, and (given the
+    published heads file) every published head the chain no longer passes through."""
+    published = {int(h["seq"]): h for h in _published_heads(heads)} if heads else {}
     result = VerifyResult()
     expected_seq, prev = 1, GENESIS
     for event in _events_in_order():
@@ -117,6 +151,10 @@ def audit_verify() -> VerifyResult:
             result.problems.append(f"event {event.seq} does not follow the event before it")
         if _digest(event) != event.hash:
             result.problems.append(f"event {event.seq} has been edited since it was written")
+        if event.seq in published and published.pop(event.seq)["hash"] != event.hash:
+            result.problems.append(
+                f"event {event.seq} is not the event published as the head of the chain"
+            )
         prev, expected_seq = event.hash, event.seq + 1
         result.checked += 1
     head = ChainHead.objects.filter(pk=1).first()
@@ -124,5 +162,10 @@ def audit_verify() -> VerifyResult:
         result.problems.append(
             f"the newest event should be {head.last_seq}; the log ends at {expected_seq - 1} (events deleted)"
         )
+    for seq, head_line in sorted(published.items()):
+        if seq > 0:
+            result.problems.append(
+                f"the head published at {head_line['at']} (event {seq}) is no longer in the log"
+            )
     result.head_hash = prev
     return result

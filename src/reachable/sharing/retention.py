@@ -204,41 +204,25 @@ def child_erase(child: Child) -> int:
 def retention_review_decide(
     *, user: Any, review: RetentionReview, approve: bool, note: str = ""
 ) -> RetentionReview:
-    """Approve (and carry out) or reject a review. All of it happens, or none of it."""
+    """Approve (and carry out) or reject a review.
+
+    The decision is recorded first, in a short transaction of its own; then each record is deleted
+    or anonymised in its own transaction (``retention_carry_out``). One transaction for thousands
+    of records held the audit chain's lock for minutes and stalled every audited read in the
+    partnership. Each record is still all-or-nothing, and a run stopped half-way (a restart, a
+    crash) is finished by the next ``governance_daily`` or by approving again: nothing is done twice.
+    """
     if not approve and len(note.strip()) < 10:
         raise ValidationError({"note": ["Say why the review is rejected."]})
     with transaction.atomic():
-        # Read again under a lock: two people deciding at once must not both carry it out.
+        # Read again under a lock: two people deciding at once must not both decide it.
         review = RetentionReview.objects.select_for_update().get(pk=review.pk)
         if review.status != RetentionReview.Status.PENDING:
             raise ValidationError("This review has already been decided.")
-        for item in review.items.select_related("rule"):
-            if item.state != RetentionItem.State.DUE:
-                continue
-            if not approve:
-                item.state = RetentionItem.State.KEPT
-            elif _is_held(item.child_id):
-                # A hold placed after the listing still wins.
-                item.state = RetentionItem.State.HELD
-            else:
-                child = Child.objects.filter(pk=item.child_id).first()
-                if child is not None:
-                    erase = item.rule.action == RetentionRule.Action.DELETE
-                    item.rows_affected = child_erase(child) if erase else child_anonymise(child)
-                    audit_record(
-                        user=user,
-                        action=f"retention.{item.rule.action}",
-                        child_id=item.child_id,
-                        reason=f"Retention rule {item.rule.key}, review {review.pk}",
-                        detail={
-                            "rule": item.rule.key,
-                            "review": review.pk,
-                            "due_on": item.due_on.isoformat(),
-                            "rows": item.rows_affected,
-                        },
-                    )
-                item.state = RetentionItem.State.DONE
-            item.save(update_fields=["state", "rows_affected"])
+        if not approve:
+            review.items.filter(state=RetentionItem.State.DUE).update(
+                state=RetentionItem.State.KEPT
+            )
         review.status = (
             RetentionReview.Status.APPROVED if approve else RetentionReview.Status.REJECTED
         )
@@ -251,4 +235,51 @@ def retention_review_decide(
             obj=review,
             reason=review.decision_note,
         )
+    if approve:
+        retention_carry_out(review)
     return review
+
+
+def retention_carry_out(review: RetentionReview) -> int:
+    """Delete or anonymise each record still due under an approved review, one transaction per
+    record. Returns how many records were carried out (held ones are kept and counted apart)."""
+    if review.status != RetentionReview.Status.APPROVED:
+        return 0
+    done = 0
+    for item_pk in list(
+        review.items.filter(state=RetentionItem.State.DUE).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            item = (
+                RetentionItem.objects.select_for_update()
+                .select_related("rule")
+                .filter(pk=item_pk, state=RetentionItem.State.DUE)
+                .first()
+            )
+            if item is None:  # carried out meanwhile by another run
+                continue
+            if _is_held(item.child_id):
+                # A hold placed after the listing still wins.
+                item.state = RetentionItem.State.HELD
+                item.save(update_fields=["state"])
+                continue
+            child = Child.objects.select_for_update().filter(pk=item.child_id).first()
+            if child is not None:
+                erase = item.rule.action == RetentionRule.Action.DELETE
+                item.rows_affected = child_erase(child) if erase else child_anonymise(child)
+                audit_record(
+                    user=review.decided_by,
+                    action=f"retention.{item.rule.action}",
+                    child_id=item.child_id,
+                    reason=f"Retention rule {item.rule.key}, review {review.pk}",
+                    detail={
+                        "rule": item.rule.key,
+                        "review": review.pk,
+                        "due_on": item.due_on.isoformat(),
+                        "rows": item.rows_affected,
+                    },
+                )
+            item.state = RetentionItem.State.DONE
+            item.save(update_fields=["state", "rows_affected"])
+            done += 1
+    return done

@@ -63,6 +63,83 @@ def test_verify_detects_an_edited_event(three_events, guard_lifted) -> None:
     assert any(f"event {three_events[1].seq} has been edited" in p for p in result.problems)
 
 
+def test_without_the_key_a_rewritten_chain_does_not_verify(three_events, guard_lifted) -> None:
+    # Someone with the database owner's rights edits an event and re-chains every hash after it
+    # with plain SHA-256: they do not have REACHABLE_AUDIT_KEY, which never enters the database.
+    import hashlib
+    import json
+
+    from reachable.audit.models import ChainHead
+
+    prev = "0" * 64
+    for event in AuditEvent.objects.order_by("seq"):
+        if event.pk == three_events[1].pk:
+            event.reason = "covered up"
+        payload = {
+            "seq": event.seq, "at": event.at.isoformat(), "user_id": event.user_id,
+            "username": event.username, "action": event.action,
+            "object_type": event.object_type, "object_id": event.object_id,
+            "child_id": event.child_id, "reason": event.reason, "detail": event.detail,
+            "prev_hash": prev,
+        }  # fmt: skip
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        AuditEvent.objects.filter(pk=event.pk).update(
+            reason=event.reason, prev_hash=prev, hash=digest
+        )
+        prev = digest
+    ChainHead.objects.filter(pk=1).update(last_hash=prev)
+    result = audit_verify()
+    assert not result.ok
+    assert any("has been edited" in p for p in result.problems)
+
+
+def test_a_published_head_catches_the_newest_events_removed_with_the_key(
+    three_events, guard_lifted, tmp_path
+) -> None:
+    from reachable.audit.models import ChainHead
+    from reachable.audit.services import audit_head_publish
+
+    heads = tmp_path / "heads.jsonl"
+    published = audit_head_publish(heads)
+    assert published["seq"] == three_events[-1].seq
+    assert audit_verify(heads=heads).ok
+    # Someone with the key and the owner's rights removes the newest event and moves the head
+    # back: the chain itself verifies, but the head published yesterday is gone from it.
+    AuditEvent.objects.filter(pk=three_events[-1].pk).delete()
+    ChainHead.objects.filter(pk=1).update(
+        last_seq=three_events[1].seq, last_hash=three_events[1].hash
+    )
+    assert audit_verify().ok
+    result = audit_verify(heads=heads)
+    assert not result.ok
+    assert any("no longer in the log" in p for p in result.problems)
+
+
+def test_the_daily_job_publishes_the_head(three_events, settings) -> None:
+    from django.core.management import call_command
+
+    call_command("governance_daily")
+    lines = settings.REACHABLE_AUDIT_HEAD_FILE.read_text().splitlines()
+    assert len(lines) == 1
+    assert audit_verify(heads=settings.REACHABLE_AUDIT_HEAD_FILE).ok
+
+
+def test_the_database_refuses_to_remove_or_rewind_the_chain_head(three_events) -> None:
+    from reachable.audit.models import ChainHead
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ChainHead.objects.filter(pk=1).delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ChainHead.objects.filter(pk=1).update(last_seq=0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+def test_the_database_refuses_to_truncate_the_log(three_events) -> None:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE audit_auditevent")
+
+
 def test_verify_detects_an_edit_that_recomputes_the_hash(three_events, guard_lifted) -> None:
     from reachable.audit.services import _digest
 

@@ -50,11 +50,24 @@ def test_production_refuses_to_start_without_a_linkage_key(tmp_path) -> None:
     assert "REACHABLE_LINKAGE_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_an_audit_key(tmp_path) -> None:
+    result = _check_deploy(
+        {
+            "REACHABLE_SECRET_KEY": "k" * 20 + "-synthetic-test-secret-" + "z9" * 10,
+            "REACHABLE_LINKAGE_KEY": "synthetic-test-linkage-key-" + "q7" * 8,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+    )
+    assert result.returncode != 0
+    assert "REACHABLE_AUDIT_KEY" in result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist(tmp_path) -> None:
     result = _check_deploy(
         {
             "REACHABLE_SECRET_KEY": "k" * 20 + "-synthetic-test-secret-" + "z9" * 10,
             "REACHABLE_LINKAGE_KEY": "synthetic-test-linkage-key-" + "q7" * 8,
+            "REACHABLE_AUDIT_KEY": "synthetic-test-audit-key-" + "w3" * 8,
             "REACHABLE_ALLOWED_HOSTS": "reachable.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         }

@@ -154,3 +154,46 @@ def test_the_review_page_approves_in_one_step(cohort, dee) -> None:
     assert response.status_code == 302
     assert RetentionReview.objects.get(pk=review.pk).status == "approved"
     assert not Child.objects.filter(pk=cohort["due custody"].pk).exists()
+
+
+def test_an_approval_stopped_half_way_is_finished_later_and_nothing_is_done_twice(
+    cohort, dee, monkeypatch
+) -> None:
+    from django.core.management import call_command
+
+    from reachable.sharing import retention
+
+    review = retention_review_create()
+    assert review is not None
+    calls: list[int] = []
+    real = {"child_erase": retention.child_erase, "child_anonymise": retention.child_anonymise}
+
+    def dies_on_the_second_record(name):
+        def run(child):
+            calls.append(child.pk)
+            if len(calls) == 2:  # the worker is killed while carrying out the second record
+                raise RuntimeError("killed")
+            return real[name](child)
+
+        return run
+
+    for name in real:
+        monkeypatch.setattr(retention, name, dies_on_the_second_record(name))
+    with pytest.raises(RuntimeError):
+        retention_review_decide(user=dee, review=review, approve=True)
+    first, second = calls
+    # The decision and the first record are kept; the second is untouched and still due.
+    assert RetentionReview.objects.get(pk=review.pk).status == "approved"
+    assert review.items.get(child_id=first).state == "done"
+    assert review.items.get(child_id=second).state == "due"
+    assert Child.objects.filter(pk=second).exists()
+
+    for name, function in real.items():
+        monkeypatch.setattr(retention, name, function)
+    call_command("governance_daily")
+    assert set(review.items.values_list("state", flat=True)) == {"done"}
+    assert not Child.objects.filter(pk=cohort["due custody"].pk).exists()
+    assert Child.objects.get(pk=cohort["closed case"].pk).given_name == "Anonymised"
+    for action in ("retention.delete", "retention.anonymise"):
+        assert AuditEvent.objects.filter(action=action).count() == 1
+    assert audit_verify().ok

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 
 from reachable.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Check the audit log's hash chain; exit 1 if any event was edited, deleted or reordered."
+    help = (
+        "Check the audit log's hash chain, and that it still passes through every published head; "
+        "exit 1 if any event was edited, deleted or reordered."
+    )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_verify()
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--heads",
+            type=Path,
+            default=None,
+            help="The published heads file (default REACHABLE_AUDIT_HEAD_FILE, if it exists).",
+        )
+
+    def handle(self, *args: Any, heads: Path | None, **options: Any) -> None:
+        heads = heads or settings.REACHABLE_AUDIT_HEAD_FILE
+        result = audit_verify(heads=heads)
         for problem in result.problems:
             self.stderr.write(f"PROBLEM: {problem}")
         if not result.ok:

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reachable.sharing.retention import retention_review_create
+from reachable.audit.services import audit_head_publish
+from reachable.sharing.models import RetentionItem, RetentionReview
+from reachable.sharing.retention import retention_carry_out, retention_review_create
 from reachable.sharing.services import agreement_expiry_alerts
 
 
@@ -16,6 +19,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # An approval stopped half-way (a restart) is finished before anything new is listed.
+        for unfinished in RetentionReview.objects.filter(
+            status=RetentionReview.Status.APPROVED, items__state=RetentionItem.State.DUE
+        ).distinct():
+            finished = retention_carry_out(unfinished)
+            self.stdout.write(
+                f"Retention: review {unfinished.pk}: {finished} record(s) carried out."
+            )
         review = retention_review_create()
         if review is None:
             self.stdout.write("Retention: nothing is due.")
@@ -27,3 +38,7 @@ class Command(BaseCommand):
             )
         alerts = agreement_expiry_alerts()
         self.stdout.write(f"Agreements: {alerts} expiry alert(s) sent.")
+        head = audit_head_publish()
+        self.stdout.write(
+            f"Audit: head event {head['seq']} published to {settings.REACHABLE_AUDIT_HEAD_FILE}."
+        )
