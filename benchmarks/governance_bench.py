@@ -6,6 +6,8 @@
   (shares in force, under an agreement in force that still covers them), and as a MACE practitioner;
 - the daily retention listing over all children, with --due custody-only records made due (their
   dates of birth moved back 25 years), and approving it (deleting those records and all their rows);
+- audited reads per second from another connection, idle and while that approval runs (the
+  approval used to hold the audit chain's lock for its whole length);
 - a subject access export of a child with data in every app.
 
 Prints its figures; docs/benchmarks.md records the latest run.
@@ -19,6 +21,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +29,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from run import BIN, base_env, bench_search, fresh_postgres
+
+
+def audited_reads_per_second(
+    child_pk: int, *, seconds: float = 0.0, until: threading.Event | None = None
+) -> float:
+    """Read a child and write its audit event, as every record page does, in autocommit on this
+    thread's own connection, for ``seconds`` or until ``until`` is set."""
+    from django.db import connection
+
+    from reachable.audit.services import audit_record
+    from reachable.children.models import Child
+
+    reads, started = 0, time.perf_counter()
+    try:
+        while True:
+            elapsed = time.perf_counter() - started
+            if (until is not None and until.is_set()) or (until is None and elapsed >= seconds):
+                return reads / elapsed
+            Child.objects.get(pk=child_pk)
+            audit_record(user=None, action="child.view", child_id=child_pk)
+            reads += 1
+    finally:
+        connection.close()
 
 
 def main() -> None:
@@ -82,6 +108,16 @@ def main() -> None:
     )
     born = timezone.localdate().replace(year=timezone.localdate().year - 25)
     Child.objects.filter(pk__in=due_ids).update(date_of_birth=born)
+    # Their detentions were when they were children (nothing is due within 6 years of activity).
+    from django.db.models import F
+
+    from reachable.custody.models import Detention
+
+    Detention.objects.filter(child_id__in=due_ids).update(
+        arrested_at=F("arrested_at") - dt.timedelta(days=10 * 365),
+        arrived_at=F("arrived_at") - dt.timedelta(days=10 * 365),
+        released_at=None,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -95,9 +131,25 @@ def main() -> None:
     )
     assert review is not None
     assert items == len(due_ids)
+    reader_child = Child.objects.exclude(pk__in=due_ids).order_by("pk").first()
+    assert reader_child is not None
+    idle = audited_reads_per_second(reader_child.pk, seconds=10.0)
+    print(f"audited reads, idle: {idle:,.0f} reads/s (one reader, its own connection)")
+    during: list[float] = []
+    reader = threading.Thread(
+        target=lambda: during.append(audited_reads_per_second(reader_child.pk, until=stop))
+    )
+    stop = threading.Event()
+    reader.start()
     started = time.perf_counter()
     retention_review_decide(user=system_user(), review=review, approve=True)
     approved = time.perf_counter() - started
+    stop.set()
+    reader.join()
+    print(
+        f"audited reads while the approval ran: {during[0]:,.0f} reads/s = "
+        f"{100 * during[0] / idle:.0f}% of idle (goal: at least 80%)"
+    )
     rows = sum(review.items.values_list("rows_affected", flat=True))
     print(
         f"retention approval: {items:,} records deleted ({rows:,} rows) in {approved:.1f} s "

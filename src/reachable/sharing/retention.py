@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from reachable.audit.services import audit_record
@@ -52,32 +53,63 @@ def _custody_contact_only() -> QuerySet[Child]:
 
 
 def _exploitation_case_closed() -> QuerySet[Child]:
-    """Children whose exploitation cases are all closed."""
-    from reachable.casework.models import Case
+    """Children whose exploitation cases are all closed and who wait for no referral decision."""
+    from reachable.casework.models import Case, Referral
 
     return Child.objects.filter(
         Exists(Case.objects.filter(child=OuterRef("pk"))),
         ~Exists(Case.objects.filter(child=OuterRef("pk"), closed_at__isnull=True)),
+        ~Exists(Referral.objects.filter(child=OuterRef("pk"), decision=Referral.Decision.PENDING)),
     )
 
 
-# Each kind of record: the children it covers, and where its last activity is recorded.
-RECORD_TYPES: dict[str, tuple[Callable[[], QuerySet[Child]], str]] = {
-    "custody-contact": (_custody_contact_only, "detentions__arrived_at"),
-    "exploitation-case-closed": (_exploitation_case_closed, "cases__closed_at"),
+RECORD_TYPES: dict[str, Callable[[], QuerySet[Child]]] = {
+    "custody-contact": _custody_contact_only,
+    "exploitation-case-closed": _exploitation_case_closed,
 }
+
+LONG_AGO = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
+def _last_activity() -> Any:
+    """The newest thing that happened on the record in any app: a detention, a referral, a case
+    closing, a chronology entry. A rule dated from case closure alone deleted a later detention
+    or a referral still waiting, with the rest."""
+    from reachable.casework.models import Case, ChronologyEntry, Referral
+    from reachable.custody.models import Detention
+
+    def newest(model: type[models.Model], column: str) -> Any:
+        found = (
+            model._default_manager.filter(child=OuterRef("pk"))
+            .order_by()
+            .values("child")
+            .annotate(newest=Max(column))
+            .values("newest")
+        )
+        # SQLite's two-argument max() is NULL when any argument is: never pass it a NULL.
+        return Coalesce(Subquery(found), Value(LONG_AGO))
+
+    return Greatest(
+        newest(Detention, "arrived_at"),
+        newest(Referral, "received_at"),
+        newest(Case, "closed_at"),
+        newest(ChronologyEntry, "occurred_at"),
+    )
 
 
 def due_under(rule: RetentionRule, today: dt.date) -> list[tuple[int, dt.date]]:
     """(child id, due date) for each record the rule makes due on or before ``today``."""
     cutoff = _years_after(today, -rule.years)
-    covered, activity = RECORD_TYPES[rule.record_type]
-    children = covered().filter(merged_into__isnull=True).annotate(last_activity=Max(activity))
+    end_of_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.max))
+    children = (
+        RECORD_TYPES[rule.record_type]()
+        .filter(merged_into__isnull=True)
+        .annotate(last_activity=_last_activity())
+        # Nothing is due while anything happened on the record within the kept years.
+        .filter(last_activity__lte=end_of_cutoff)
+    )
     if rule.anchor == RetentionRule.Anchor.EIGHTEENTH_BIRTHDAY:
         children = children.filter(date_of_birth__lte=_years_after(cutoff, -18))
-    else:
-        end_of_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.max))
-        children = children.filter(last_activity__lte=end_of_cutoff)
     # Already listed for review, or already anonymised under this rule: not again.
     listed = RetentionItem.objects.filter(
         models.Q(review__status=RetentionReview.Status.PENDING)
@@ -87,10 +119,11 @@ def due_under(rule: RetentionRule, today: dt.date) -> list[tuple[int, dt.date]]:
     for pk, dob, last in children.exclude(pk__in=listed).values_list(
         "pk", "date_of_birth", "last_activity"
     ):
+        activity_due = _years_after(timezone.localdate(last), rule.years)
         if rule.anchor == RetentionRule.Anchor.EIGHTEENTH_BIRTHDAY:
-            due.append((pk, _years_after(dob, 18 + rule.years)))
+            due.append((pk, max(_years_after(dob, 18 + rule.years), activity_due)))
         else:
-            due.append((pk, _years_after(timezone.localdate(last), rule.years)))
+            due.append((pk, activity_due))
     return due
 
 
@@ -142,6 +175,10 @@ def _scrub(obj: models.Model) -> None:
             changed.append(f.attname)
         elif isinstance(f, models.JSONField):
             setattr(obj, f.attname, f.get_default())
+            changed.append(f.attname)
+        elif isinstance(f, models.BinaryField) and f.null:
+            # e.g. a subject access export: a whole copy of the record, names and all.
+            setattr(obj, f.attname, None)
             changed.append(f.attname)
     if changed:
         type(obj)._default_manager.filter(pk=obj.pk).update(
@@ -198,7 +235,17 @@ def child_anonymise(child: Child) -> int:
 
 
 def child_erase(child: Child) -> int:
-    return tree_delete(record_tree(child))
+    """Delete every row about the child, except the log of subject access requests: that the
+    request was received and answered stays (the data protection lead's evidence), without the
+    export or anything saying who the child was."""
+    from reachable.sharing.models import SubjectAccessRequest
+
+    tree = record_tree(child)
+    requests = tree.pop(SubjectAccessRequest, {})
+    SubjectAccessRequest.objects.filter(pk__in=list(requests)).update(
+        child=None, export=None, requester=REMOVED
+    )
+    return tree_delete(tree)
 
 
 def retention_review_decide(

@@ -39,21 +39,40 @@ def _rows_about(child_ids: set[int]) -> int:
     return total
 
 
+LONG_AGO = timezone.now() - dt.timedelta(days=11 * 365)
+
+
+def _all_activity_long_ago(child: Child) -> None:
+    """Everything that happened on the record happened when the child was a child."""
+    from reachable.casework.models import ChronologyEntry, Referral
+    from reachable.custody.models import Detention
+
+    Detention.objects.filter(child=child).update(
+        arrested_at=LONG_AGO - dt.timedelta(hours=1), arrived_at=LONG_AGO
+    )
+    Referral.objects.filter(child=child).update(
+        received_at=LONG_AGO, decision=Referral.Decision.ACCEPTED
+    )
+    ChronologyEntry.objects.filter(child=child).update(occurred_at=LONG_AGO)
+    Case.objects.filter(child=child).update(closed_at=LONG_AGO)
+
+
 @pytest.fixture
 def cohort(db):
     """Custody-only children either side of the 6-years-after-18 line, one with a case, one whose
-    closed case passed 7 years after 18, and one whose case is still open."""
+    closed case passed 7 years after 18, and one whose case is still open. Their detentions were
+    when they were children."""
     due_custody = make_child(date_of_birth=_born(24, days=1))
-    make_detention(due_custody)
+    make_detention(due_custody, arrived=LONG_AGO)
     not_yet = make_child(date_of_birth=_born(24, days=-1))
-    make_detention(not_yet)
+    make_detention(not_yet, arrived=LONG_AGO)
     with_case = make_child(date_of_birth=_born(30))
-    make_detention(with_case)
+    make_detention(with_case, arrived=LONG_AGO)
     Case.objects.create(
-        child=with_case, team=Team.objects.get(slug="norfolk-mace"), opened_at=timezone.now()
+        child=with_case, team=Team.objects.get(slug="norfolk-mace"), opened_at=LONG_AGO
     )
     closed = child_with_data_everywhere(born=_born(26)).child
-    Case.objects.filter(child=closed).update(closed_at=timezone.now() - dt.timedelta(days=900))
+    _all_activity_long_ago(closed)
     still_open = child_with_data_everywhere(born=_born(26)).child
     return {
         "due custody": due_custody,
@@ -62,6 +81,45 @@ def cohort(db):
         "closed case": closed,
         "open case": still_open,
     }
+
+
+def test_a_later_detention_or_a_waiting_referral_keeps_a_record_from_being_due(cohort) -> None:
+    from reachable.casework.models import Referral
+
+    # Detained again last year, as an adult: the custody record's clock starts again.
+    make_detention(cohort["due custody"], arrived=timezone.now() - dt.timedelta(days=300))
+    # A new referral, not yet triaged, for the child whose case closed long ago.
+    Referral.objects.filter(child=cohort["closed case"]).update(
+        decision=Referral.Decision.PENDING, received_at=timezone.now()
+    )
+    assert retention_review_create() is None
+
+
+def test_anonymising_removes_the_subject_access_export_and_deleting_keeps_the_request(
+    cohort, dee
+) -> None:
+    from reachable.sharing.models import SubjectAccessRequest
+
+    closed = cohort["closed case"]
+    SubjectAccessRequest.objects.filter(child=closed).update(export=b"PK-a-whole-copy")
+    custody = cohort["due custody"]
+    asked = SubjectAccessRequest.objects.create(
+        child=custody,
+        requested_child_id=custody.pk,
+        requester="The child's father",
+        received_on=timezone.localdate(),
+        recorded_by=dee,
+        recorded_at=timezone.now(),
+        export=b"PK-another-copy",
+    )
+    review = retention_review_create()
+    assert review is not None
+    retention_review_decide(user=dee, review=review, approve=True)
+    assert not SubjectAccessRequest.objects.filter(child=closed).exclude(export=None).exists()
+    asked.refresh_from_db()
+    assert (asked.child_id, asked.export) == (None, None)
+    assert asked.requested_child_id == custody.pk  # that a request was answered stays
+    assert "father" not in asked.requester
 
 
 def test_the_job_lists_exactly_what_is_due(cohort) -> None:
