@@ -25,10 +25,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def published_heads_per_test(settings, tmp_path):
-    """Each test publishes audit heads to a file of its own: heads from another test's database
-    would (rightly) fail verification."""
+def files_of_this_test(settings, tmp_path):
+    """Each test keeps its files apart: audit heads from another test's database would (rightly)
+    fail verification, and uploads waiting on disk belong to one test's jobs."""
     settings.REACHABLE_AUDIT_HEAD_FILE = tmp_path / "audit-heads.jsonl"
+    settings.REACHABLE_UPLOAD_DIR = tmp_path / "uploads"
 
 
 @pytest.fixture

@@ -120,6 +120,11 @@ REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(
 # Minimum dataset returns: accepted returns are kept here, pseudonymised (Parquet), and uploads
 # wait here until checked. The linkage key pseudonymises identifiers at upload: keep it secret,
 # the same across the partnership's cycles, and never change it (IDs would no longer match).
+# Every upload (custody exports, returns, later imports) is streamed to disk under this limit.
+REACHABLE_UPLOAD_MAX_MB = envint("REACHABLE_UPLOAD_MAX_MB", 50, minimum=1)
+REACHABLE_UPLOAD_DIR = Path(envstr("REACHABLE_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+# Django keeps small uploads in memory; anything over this goes to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 REACHABLE_RETURNS_DIR = Path(envstr("REACHABLE_RETURNS_DIR", str(VAR_DIR / "returns")))
 if PRODUCTION:
     REACHABLE_LINKAGE_KEY = envstr("REACHABLE_LINKAGE_KEY")

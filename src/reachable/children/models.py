@@ -196,3 +196,26 @@ class ChildMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Record {self.merged_id} merged into {self.kept_id}"
+
+
+# The columns a bulk insert of children writes (the synthetic partnership, custody imports): every
+# stored field of Child a new record has, the derived name keys included.
+CHILD_FIELDS = [
+    "id",
+    "given_name",
+    "family_name",
+    "known_as",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "home_la",
+    "given_name_key",
+    "family_name_key",
+    "given_name_prefix",
+    "given_name_suffix",
+    "family_name_prefix",
+    "family_name_suffix",
+    "created_at",
+    "updated_at",
+    "created_by",
+]

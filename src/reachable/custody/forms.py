@@ -245,8 +245,9 @@ class FeedbackForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Custody export (CSV)",
-        help_text="UTF-8 CSV with the columns listed below, one row per detention.",
+        label="Custody export (CSV, XLSX or ODS)",
+        help_text="The columns listed below, one row per detention. Any encoding Excel or the "
+        "custody system writes, separated by commas, semicolons or tabs.",
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.core.models import Agency, Area, Code, Place
 from reachable.custody.rules import age_error, time_errors
+from reachable.lib.tabular import date_from, near_miss, normal_name
 
 COLUMNS: list[tuple[str, bool, str]] = [
     ("custody_reference", True, "The custody record number, e.g. 36/12345/26"),
@@ -162,17 +163,7 @@ class _Parser:
 
     @staticmethod
     def day(text: str) -> dt.date:
-        text = text.strip()
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            return dt.datetime.strptime(text, "%d/%m/%Y").date()
-
-
-def _read(text: str) -> tuple[list[str], Iterable[list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-    return [h.strip().lower() for h in header], reader
+        return date_from(text)
 
 
 Progress = Callable[[int], None]
@@ -181,11 +172,16 @@ PROGRESS_EVERY = 5000
 
 
 def parse(
-    text: str, progress: Progress | None = None, *, suite_ids: list[int] | None = None
+    header: list[str],
+    rows: Iterable[list[str]],
+    progress: Progress | None = None,
+    *,
+    suite_ids: list[int] | None = None,
 ) -> tuple[list[_Row], list[RowError]]:
-    """Every row checked; ``suite_ids`` limits the rows to suites the importer's teams work in."""
+    """Every row checked, as the one upload reader (lib.tabular) gives them; ``suite_ids`` limits
+    the rows to suites the importer's teams work in."""
     try:
-        return _parse(text, progress, suite_ids)
+        return _parse([normal_name(h) for h in header], rows, progress, suite_ids)
     except csv.Error as exc:
         return [], [
             RowError(
@@ -195,9 +191,11 @@ def parse(
 
 
 def _parse(
-    text: str, progress: Progress | None, suite_ids: list[int] | None
+    header: list[str],
+    reader: Iterable[list[str]],
+    progress: Progress | None,
+    suite_ids: list[int] | None,
 ) -> tuple[list[_Row], list[RowError]]:
-    header, reader = _read(text.lstrip("\ufeff"))
     errors: list[RowError] = []
     if not header or header == [""]:
         return [], [
@@ -217,8 +215,12 @@ def _parse(
             )
         )
     for name in unknown:
+        guess = near_miss(name, KNOWN)
+        hint = f" Did you mean '{guess}'?" if guess else ""
         errors.append(
-            RowError(1, name, name, f"The column '{name}' is not one we know. Rename or remove it.")
+            RowError(
+                1, name, name, f"The column '{name}' is not one we know.{hint} Rename or remove it."
+            )
         )
     if errors:
         return [], errors

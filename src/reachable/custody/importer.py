@@ -8,6 +8,8 @@ is skipped, so re-importing a file changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +20,7 @@ from reachable.casework.chronology import CHRONOLOGY_COLUMNS, agency_of
 from reachable.casework.models import ChronologyEntry
 from reachable.children.identifiers import normalise_identifier
 from reachable.children.matching import name_affixes, name_key
-from reachable.children.models import Child, ChildIdentifier, Involvement
+from reachable.children.models import CHILD_FIELDS, Child, ChildIdentifier, Involvement
 from reachable.core.models import Code, Place, Team
 from reachable.custody.access import (
     DETENTION_REASON,
@@ -33,6 +35,7 @@ from reachable.custody.import_parse import (  # noqa: F401 (callers import these
     PROGRESS_EVERY,
     ImportResult,
     Progress,
+    RowError,
     _Row,
     parse,
     template_csv,
@@ -41,6 +44,7 @@ from reachable.custody.models import DETENTION_COLUMNS, Detention
 from reachable.custody.rules import arrival_slot, local_zone
 from reachable.custody.services import is_out_of_county
 from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
+from reachable.lib.tabular import rows_of
 from reachable.sharing.models import Restriction
 from reachable.sharing.services import alert_data_protection_leads
 
@@ -72,14 +76,43 @@ def _resolve_children(rows: list[_Row]) -> None:
             )
 
 
+def _read_upload(
+    path: Path, filename: str, progress: Progress | None, suite_ids: list[int]
+) -> tuple[list[_Row], list[RowError]]:
+    """The upload through the one reader (any encoding, separator, XLSX or ODS), checked row by row."""
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            with rows_of(path, filename, Path(work)) as (header, lines, _notes):
+                return parse(header, lines, progress, suite_ids=suite_ids)
+        except (ValueError, OSError) as exc:  # a damaged spreadsheet, whatever the library raised
+            return [], [
+                RowError(
+                    0,
+                    "",
+                    "",
+                    f"The file could not be read ({exc}). Export it again as CSV, XLSX or ODS.",
+                )
+            ]
+
+
 def detentions_import(
-    *, user: Any, text: str, filename: str = "", progress: Progress | None = None
+    *,
+    user: Any,
+    path: Path | None = None,
+    text: str | None = None,
+    filename: str = "",
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Validate every row, then write them all in one transaction, or write nothing.
+    """Validate every row of an uploaded file (``path``), or of CSV ``text``, then write them all in
+    one transaction, or write nothing.
 
     ``progress`` hears how many rows have been checked, every few thousand rows, before anything is
     written (so a caller can record it outside the import's transaction)."""
-    rows, errors = parse(text, progress, suite_ids=suites_for(user))
+    with tempfile.TemporaryDirectory() as held:
+        if path is None:
+            path = Path(held) / "upload.csv"
+            path.write_text(text or "", encoding="utf-8")
+        rows, errors = _read_upload(path, filename or path.name, progress, suites_for(user))
     result = ImportResult(rows=len(rows) + len({e.row for e in errors if e.row > 1}), errors=errors)
     if errors:
         return result
@@ -138,7 +171,6 @@ def detentions_import(
                     )
                 child_id += 1
             row.child_id = new_children[person]
-        from reachable.synth.services import CHILD_FIELDS
 
         bulk_insert(Child, CHILD_FIELDS, child_rows)
         bulk_insert(ChildIdentifier, ["child", "kind", "value", "value_normalised"], ident_rows)

@@ -311,8 +311,12 @@ class DetentionImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     filename = models.CharField(max_length=200)
-    text = models.TextField(help_text="The file as uploaded; cleared once the import has run.")
-    rows_in_file = models.PositiveIntegerField()
+    stored_as = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the upload waits on disk; the file is deleted once the import has run.",
+    )
+    rows_in_file = models.PositiveIntegerField(default=0)
     rows_checked = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     queued_at = models.DateTimeField(auto_now_add=True)

@@ -116,4 +116,4 @@ def import_get_for_user(user: Any, pk: int) -> Any:
 def imports_of(user: Any) -> Any:
     from reachable.custody.models import DetentionImport
 
-    return DetentionImport.objects.filter(uploaded_by=user).defer("text").order_by("-queued_at")
+    return DetentionImport.objects.filter(uploaded_by=user).order_by("-queued_at")

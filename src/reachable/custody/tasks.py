@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks import task
@@ -13,6 +16,7 @@ from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
 from reachable.custody.importer import MAX_PROBLEMS_KEPT, detentions_import
 from reachable.custody.models import DetentionImport
+from reachable.lib.tabular import SPREADSHEETS, chunks_save
 
 log = logging.getLogger(__name__)
 
@@ -29,40 +33,43 @@ def run_detention_import(import_id: int) -> str:
         # Autocommitted before the import's own transaction begins, so the page sees it at once.
         jobs.update(rows_checked=rows)
 
+    stored = Path(job.stored_as)
     try:
+        if not stored.exists():
+            raise FileNotFoundError(f"the uploaded file {stored} is missing")
         result = detentions_import(
-            user=job.uploaded_by,
-            text=job.text,
-            filename=job.filename,
-            progress=checked,
+            user=job.uploaded_by, path=stored, filename=job.filename, progress=checked
         )
     except Exception:
         log.exception("Detention import %s failed", import_id)
-        jobs.update(status=DetentionImport.Status.FAILED, finished_at=timezone.now(), text="")
+        jobs.update(status=DetentionImport.Status.FAILED, finished_at=timezone.now())
+        stored.unlink(missing_ok=True)
         raise
     jobs.update(
         status=DetentionImport.Status.DONE if result.ok else DetentionImport.Status.REJECTED,
-        rows_checked=job.rows_in_file,
+        rows_in_file=result.rows,
+        rows_checked=result.rows,
         finished_at=timezone.now(),
         created=result.created,
         already_imported=result.already_imported,
         new_children=result.new_children,
         problems=[e.__dict__ for e in result.errors[:MAX_PROBLEMS_KEPT]],
-        # The rows now live in the detentions (or were refused); the raw file is not kept.
-        text="",
     )
+    # The rows now live in the detentions (or were refused); the uploaded file is not kept.
+    stored.unlink(missing_ok=True)
     return str(jobs.values_list("status", flat=True).get())
 
 
-def import_queue(*, user: Any, text: str, filename: str) -> DetentionImport:
-    """Keep the uploaded file and queue its import; the page then follows the job's progress."""
+def import_queue(*, user: Any, chunks: Iterable[bytes], filename: str) -> DetentionImport:
+    """Keep the uploaded file (streamed to disk, under the upload size limit) and queue its
+    import; the page then follows the job's progress."""
     if not can(user, "custody.import"):
         raise ValidationError("Your role cannot import detentions.")
+    if Path(filename).suffix.lower() not in {".csv", ".txt", *SPREADSHEETS}:
+        raise ValidationError({"file": ["Upload a CSV, XLSX or ODS file."]})
+    stored = chunks_save(chunks, Path(settings.REACHABLE_UPLOAD_DIR) / "custody", filename)
     job = DetentionImport.objects.create(
-        uploaded_by=user,
-        filename=filename[:200],
-        text=text,
-        rows_in_file=max(0, len(text.strip().splitlines()) - 1),
+        uploaded_by=user, filename=Path(filename).name[:200], stored_as=str(stored), rows_in_file=0
     )
     audit_record(user=user, action="detention.import.queue", obj=job, detail={"file": filename})
     run_detention_import.enqueue(job.pk)

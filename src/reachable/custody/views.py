@@ -233,14 +233,12 @@ def import_detentions(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error(
-                "file",
-                "The file is not UTF-8 text. Save it from the custody system or Excel as 'CSV UTF-8'.",
+            job = tasks.import_queue(
+                user=request.user, chunks=upload.chunks(), filename=upload.name
             )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         else:
-            job = tasks.import_queue(user=request.user, text=text, filename=upload.name)
             return redirect("custody:import_status", pk=job.pk)
     return render(
         request,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from reachable.accounts.permissions import agency_for, can
 from reachable.audit.services import audit_record
 from reachable.core.models import Agency, Area
+from reachable.lib.tabular import chunks_save
 from reachable.returns.models import Domain, Measure, ReturnPeriod, ReturnProblem, Submission
 from reachable.returns.pseudonymise import encoders_register, person_encode
 from reachable.returns.validation import PROBLEM_LIMIT, check_return, quoted, typed_select
@@ -111,6 +112,8 @@ def submission_queue(
         errors["file"] = ["Upload a CSV, XLSX or ODS file (the template is XLSX or CSV)."]
     if errors:
         raise ValidationError(errors)
+    # Streamed to disk first, under the size limit: a refused file leaves no submission behind.
+    received = chunks_save(chunks, Path(settings.REACHABLE_UPLOAD_DIR) / "returns", filename)
     submission = Submission.objects.create(
         agency=agency,
         county=county,
@@ -123,9 +126,7 @@ def submission_queue(
     )
     folder = upload_dir(submission)
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / _safe_name(filename)).open("wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
+    shutil.move(received, folder / _safe_name(filename))
     audit_record(
         user=user,
         action="return.submit",

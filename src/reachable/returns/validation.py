@@ -1,35 +1,31 @@
 """Checking a return against its domain's specification, in DuckDB, without loading the file
 into memory: every problem by row, column and value, with the fix.
 
-The file is first turned into UTF-8 CSV on disk (a BOM dropped; Windows-1252 re-encoded;
-XLSX/ODS sheets written out row by row), then read by DuckDB as text and checked column by column
+The file is first turned into UTF-8 comma CSV on disk by the one upload reader (lib.tabular:
+encodings, separators, XLSX/ODS), then read by DuckDB as text and checked column by column
 in SQL. ``typed_select`` gives the same rows with proper types, for loading once nothing is wrong.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
-from rapidfuzz import fuzz, process
 
+from reachable.lib.tabular import as_utf8_csv, near_miss, normal_name
 from reachable.returns.models import Domain, Measure
 from reachable.returns.spec import header_names
 
 PROBLEM_LIMIT = 10_000
 TOTALS = ("total", "totals", "grand total", "sum")
-SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
 # Dates as people and spreadsheets write them: ISO, UK day/month/year, or an Excel serial number.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 EXCEL_EPOCH = "DATE '1899-12-30'"
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -62,81 +58,7 @@ def _problem(
     return checked
 
 
-# ---------------------------------------------------------------- to UTF-8 CSV on disk
-
-
-def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as f:
-        try:
-            while chunk := f.read(CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
-
-
-def _recode(path: Path, encoding: str, out: Path) -> None:
-    with (
-        path.open("r", encoding=encoding, newline="") as src,
-        out.open("w", encoding="utf-8", newline="") as dst,
-    ):
-        while chunk := src.read(CHUNK):
-            dst.write(chunk)
-
-
-def _sheet_rows(path: Path) -> Iterator[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_path(str(path))
-    sheet = book.get_sheet_by_index(0)
-    yield from sheet.iter_rows()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def as_utf8_csv(path: Path, filename: str, workdir: Path) -> tuple[Path, list[str]]:
-    """The upload as UTF-8 CSV (the same file when it already is one), and notes on what was done."""
-    suffix = Path(filename).suffix.lower()
-    out = workdir / "return.csv"
-    if suffix in SPREADSHEETS:
-        with out.open("w", encoding="utf-8", newline="") as dst:
-            writer = csv.writer(dst)
-            for row in _sheet_rows(path):
-                writer.writerow([_cell(v) for v in row])
-        return out, [f"Read the first sheet of {filename}."]
-    with path.open("rb") as f:
-        head = f.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        _recode(path, "utf-8-sig", out)
-        return out, [
-            "The file started with a byte-order mark (Excel's 'CSV UTF-8'); it was ignored."
-        ]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        _recode(path, "utf-16", out)
-        return out, ["The file was in UTF-16; it was read as such."]
-    if _is_utf8(path):
-        return path, []
-    _recode(path, "cp1252", out)
-    return out, ["The file was not UTF-8; it was read as Windows-1252 (Excel's default 'CSV')."]
-
-
 # ---------------------------------------------------------------- the header
-
-
-def _normal(name: str) -> str:
-    return "_".join(name.strip().lower().replace("-", " ").split())
 
 
 def _check_header(header: list[str], second: list[str], domain: Domain, checked: Checked) -> bool:
@@ -146,7 +68,7 @@ def _check_header(header: list[str], second: list[str], domain: Domain, checked:
     if not filled:
         _problem(checked, "The first row is empty. Put the column names on the first row.")
         return False
-    if len(filled) < len(header) / 2 and sum(1 for s in second if _normal(s) in names) > len(
+    if len(filled) < len(header) / 2 and sum(1 for s in second if normal_name(s) in names) > len(
         filled
     ):
         _problem(
@@ -158,14 +80,14 @@ def _check_header(header: list[str], second: list[str], domain: Domain, checked:
         return False
     seen: dict[str, str] = {}
     for i, raw in enumerate(header, start=1):
-        key = _normal(raw)
+        key = normal_name(raw)
         column = raw or f"column {i}"
         if not key:
             _problem(checked, f"Column {i} has no name. Name it or delete it.", column=column)
             continue
         if key not in names:
-            match = process.extractOne(key, list(current), scorer=fuzz.ratio, score_cutoff=70)
-            hint = f" Did you mean '{match[0]}'?" if match else ""
+            match = near_miss(key, current)
+            hint = f" Did you mean '{match}'?" if match else ""
             _problem(
                 checked,
                 f"'{raw}' is not a column of the {domain.title} return {domain.version.version}."

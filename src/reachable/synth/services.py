@@ -13,7 +13,7 @@ from django.utils import timezone
 from reachable.accounts.models import Membership, User
 from reachable.accounts.services import membership_add, user_create
 from reachable.audit.services import audit_record
-from reachable.children.models import Carer, Child, ChildIdentifier, Involvement
+from reachable.children.models import CHILD_FIELDS, Carer, Child, ChildIdentifier, Involvement
 from reachable.core.models import Agency, Code, Partnership, Team
 from reachable.core.services import partnership_load
 from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
@@ -36,25 +36,6 @@ SHARE_FIELDS = [
     "reason",
     "created_at",
     "shared_by",
-]
-CHILD_FIELDS = [
-    "id",
-    "given_name",
-    "family_name",
-    "known_as",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "home_la",
-    "given_name_key",
-    "family_name_key",
-    "given_name_prefix",
-    "given_name_suffix",
-    "family_name_prefix",
-    "family_name_suffix",
-    "created_at",
-    "updated_at",
-    "created_by",
 ]
 
 

@@ -651,8 +651,6 @@ def _import_by(user: Any) -> Any:
     return DetentionImport.objects.create(
         uploaded_by=user,
         filename="custody.csv",
-        text="",
-        rows_in_file=0,
         status="rejected",
         finished_at=timezone.now(),
         problems=[{"row": 2, "column": "suite", "value": "x", "message": "Unknown"}],
