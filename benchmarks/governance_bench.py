@@ -111,8 +111,12 @@ def main() -> None:
     # Their detentions were when they were children (nothing is due within 6 years of activity).
     from django.db.models import F
 
+    from reachable.casework.models import ChronologyEntry
     from reachable.custody.models import Detention
 
+    ChronologyEntry.objects.filter(child_id__in=due_ids).update(
+        occurred_at=F("occurred_at") - dt.timedelta(days=10 * 365)
+    )
     Detention.objects.filter(child_id__in=due_ids).update(
         arrested_at=F("arrested_at") - dt.timedelta(days=10 * 365),
         arrived_at=F("arrived_at") - dt.timedelta(days=10 * 365),

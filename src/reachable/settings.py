@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -288,9 +287,6 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-agency county lines safeguarding. Every endpoint is scoped to the caller.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 

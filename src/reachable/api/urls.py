@@ -1,7 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from reachable.api.docs import api_docs
 from reachable.casework.api import CaseViewSet, ReferralViewSet
 from reachable.children.api import ChildViewSet
 from reachable.core.api import AgencyViewSet, AreaViewSet, CodeViewSet, TeamViewSet
@@ -18,6 +19,6 @@ router.register("codes", CodeViewSet, basename="code")
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", api_docs, name="docs"),
     path("", include(router.urls)),
 ]

@@ -71,12 +71,32 @@ RECORD_TYPES: dict[str, Callable[[], QuerySet[Child]]] = {
 LONG_AGO = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 
 
+# Where each app records that something happened on a child's record.
+ACTIVITY = (
+    ("custody.Detention", "arrived_at"),
+    ("casework.Referral", "received_at"),
+    ("casework.Case", "closed_at"),
+    ("casework.ChronologyEntry", "occurred_at"),
+)
+
+
+def _activity_models() -> list[tuple[type[models.Model], str]]:
+    from django.apps import apps
+
+    return [(apps.get_model(label), column) for label, column in ACTIVITY]
+
+
+def _quiet_since(moment: dt.datetime) -> list[Any]:
+    """Conditions: nothing happened on the record, in any app, after ``moment``. A rule dated from
+    case closure alone deleted a later detention, or a referral still waiting, with the rest."""
+    return [
+        ~Exists(model._default_manager.filter(child=OuterRef("pk"), **{f"{column}__gt": moment}))
+        for model, column in _activity_models()
+    ]
+
+
 def _last_activity() -> Any:
-    """The newest thing that happened on the record in any app: a detention, a referral, a case
-    closing, a chronology entry. A rule dated from case closure alone deleted a later detention
-    or a referral still waiting, with the rest."""
-    from reachable.casework.models import Case, ChronologyEntry, Referral
-    from reachable.custody.models import Detention
+    """The newest thing that happened on the record in any app (for the due date)."""
 
     def newest(model: type[models.Model], column: str) -> Any:
         found = (
@@ -89,24 +109,17 @@ def _last_activity() -> Any:
         # SQLite's two-argument max() is NULL when any argument is: never pass it a NULL.
         return Coalesce(Subquery(found), Value(LONG_AGO))
 
-    return Greatest(
-        newest(Detention, "arrived_at"),
-        newest(Referral, "received_at"),
-        newest(Case, "closed_at"),
-        newest(ChronologyEntry, "occurred_at"),
-    )
+    return Greatest(*(newest(model, column) for model, column in _activity_models()))
 
 
 def due_under(rule: RetentionRule, today: dt.date) -> list[tuple[int, dt.date]]:
     """(child id, due date) for each record the rule makes due on or before ``today``."""
     cutoff = _years_after(today, -rule.years)
     end_of_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.max))
-    children = (
-        RECORD_TYPES[rule.record_type]()
-        .filter(merged_into__isnull=True)
-        .annotate(last_activity=_last_activity())
-        # Nothing is due while anything happened on the record within the kept years.
-        .filter(last_activity__lte=end_of_cutoff)
+    # Nothing is due while anything happened on the record within the kept years (anti-joins on
+    # indexed columns first; the newest date is worked out only for what is left).
+    children = RECORD_TYPES[rule.record_type]().filter(
+        *_quiet_since(end_of_cutoff), merged_into__isnull=True
     )
     if rule.anchor == RetentionRule.Anchor.EIGHTEENTH_BIRTHDAY:
         children = children.filter(date_of_birth__lte=_years_after(cutoff, -18))
@@ -116,8 +129,10 @@ def due_under(rule: RetentionRule, today: dt.date) -> list[tuple[int, dt.date]]:
         | models.Q(rule=rule, state=RetentionItem.State.DONE)
     ).values("child_id")
     due: list[tuple[int, dt.date]] = []
-    for pk, dob, last in children.exclude(pk__in=listed).values_list(
-        "pk", "date_of_birth", "last_activity"
+    for pk, dob, last in (
+        children.exclude(pk__in=listed)
+        .annotate(last_activity=_last_activity())
+        .values_list("pk", "date_of_birth", "last_activity")
     ):
         activity_due = _years_after(timezone.localdate(last), rule.years)
         if rule.anchor == RetentionRule.Anchor.EIGHTEENTH_BIRTHDAY:

@@ -220,7 +220,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api:case-list": Endpoint(EXPLOITATION, api=True),
     "api:case-detail": Endpoint(EXPLOITATION, api=True, on_case=True),
     "api:schema": Endpoint(ALL, api=True),
-    "api:docs": Endpoint(ALL, api=True),
+    "api:docs": Endpoint(ALL),  # a page (the API reference), rendered from the schema
     "api:api-root": Endpoint(ALL, api=True),
     "api:child-list": Endpoint(SEE_CHILDREN, api=True, query="?q=Smith"),
     "api:child-detail": Endpoint(SEE_CHILDREN, api=True, on_child=True),
