@@ -43,7 +43,7 @@ from reachable.custody.import_parse import (  # noqa: F401 (callers import these
 from reachable.custody.models import DETENTION_COLUMNS, Detention
 from reachable.custody.rules import arrival_slot, local_zone
 from reachable.custody.services import is_out_of_county
-from reachable.lib.bulk import bulk_insert, next_id, reset_sequences
+from reachable.lib.bulk import bulk_insert, reserve_ids
 from reachable.lib.tabular import rows_of
 from reachable.sharing.models import Restriction
 from reachable.sharing.services import alert_data_protection_leads
@@ -129,13 +129,16 @@ def detentions_import(
             )
         new_children: dict[str, int] = {}
         child_rows, ident_rows = [], []
-        child_id = next_id(Child)
+        # Ids from the table's sequence: a practitioner adding a child meanwhile cannot take one.
+        people = list(dict.fromkeys(r.person_key for r in rows if not r.child_id))
+        free_ids = iter(reserve_ids(Child, len(people)))
         police_kind = _police_kind()
         for row in rows:
             if row.child_id:
                 continue
             person = row.person_key
             if person not in new_children:
+                child_id = next(free_ids)
                 new_children[person] = child_id
                 g_pre, g_suf = name_affixes(row.given)
                 f_pre, f_suf = name_affixes(row.family)
@@ -169,7 +172,6 @@ def detentions_import(
                             normalise_identifier(row.police_id),
                         )
                     )
-                child_id += 1
             row.child_id = new_children[person]
 
         bulk_insert(Child, CHILD_FIELDS, child_rows)
@@ -266,7 +268,8 @@ def detentions_import(
                 for (c, t), day in first_day.items()
             ),
         )
-        reset_sequences(Child, ChildIdentifier, Detention, Involvement)
+        # No sequence is reset: every id came from its table's sequence (a reset to the highest
+        # id could move it back under a concurrent writer's uncommitted row).
         result.new_children = len(child_rows)
         audit_record(
             user=user,

@@ -86,8 +86,30 @@ def reset_sequences(*models_: type[models.Model]) -> None:
 
 
 def next_id(model: type[models.Model]) -> int:
+    """The id after the highest one: for generating data nothing else writes at the same time
+    (the synthetic partnership). Anything that runs beside other writers uses ``reserve_ids``."""
     last = model._default_manager.aggregate(m=models.Max("pk"))["m"]
     return int(last or 0) + 1
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` ids for rows inserted with explicit ids while others insert too (an import beside
+    practitioners recording detentions). On PostgreSQL they come from the table's own sequence,
+    so no concurrent insert can take one; SQLite runs one writer at a time (BEGIN IMMEDIATE), so
+    the ids after the highest are free until this transaction commits."""
+    if count <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        column = model._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [int(r[0]) for r in cursor.fetchall()]
+    first = next_id(model)
+    return list(range(first, first + count))
 
 
 def aware(day: dt.date, hour: int = 9) -> dt.datetime:

@@ -130,3 +130,63 @@ def test_the_same_referral_sent_twice_is_kept_once() -> None:
     assert first.pk == again.pk
     with pytest.raises(ValidationError, match="already has a referral"):
         _refer(priya, child, concerns="Something different")()
+
+
+@ON_POSTGRES
+def test_an_import_and_a_child_added_meanwhile_never_take_the_same_id(partnership) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reachable.custody.importer import detentions_import
+
+    _, priya = _people()
+    arrested = timezone.localtime() - dt.timedelta(days=2)
+    header = (
+        "custody_reference,suite,arrested_at,arrived_at,offence,given_name,family_name,"
+        "date_of_birth,sex,home_la\n"
+    )
+    lines = [
+        f"R{i},wymondham-pic,{arrested:%Y-%m-%d %H:%M},"
+        f"{arrested + dt.timedelta(minutes=40):%Y-%m-%d %H:%M},pwits-a,Child{i},Import,"
+        f"{timezone.localdate() - dt.timedelta(days=5800):%Y-%m-%d},M,hackney\n"
+        for i in range(50)
+    ]
+    from reachable.lib.bulk import reset_sequences
+
+    make_child(given_name="Before", family_name="Import")
+    reset_sequences(Child)  # as in a live system: the sequence stands at the highest id
+    imported, added_meanwhile = threading.Event(), threading.Event()
+    from reachable.custody import importer
+
+    real_insert = importer.bulk_insert
+
+    def insert_then_let_the_other_in(model: Any, *args: Any, **kwargs: Any) -> int:
+        count = real_insert(model, *args, **kwargs)
+        if model is Child:
+            # The import's new children are written, not committed: a practitioner adds a child
+            # through the pages now.
+            imported.set()
+            added_meanwhile.wait(timeout=3)
+        return count
+
+    def import_slowly() -> Any:
+        return detentions_import(user=priya, text=header + "".join(lines))
+
+    def add_a_child() -> Any:
+        imported.wait(timeout=30)
+        try:
+            return make_child(given_name="Added", family_name="Meanwhile").pk
+        finally:
+            added_meanwhile.set()
+
+    importer.bulk_insert = insert_then_let_the_other_in  # type: ignore[assignment]
+    try:
+        result, added = at_once(import_slowly, add_a_child)
+    finally:
+        importer.bulk_insert = real_insert
+    assert not isinstance(result, Exception), result
+    assert not isinstance(added, Exception), added
+    assert result.ok, result.errors
+    assert Child.objects.filter(family_name="Import").count() == 51
+    assert Child.objects.filter(pk=added, family_name="Meanwhile").exists()
