@@ -180,7 +180,7 @@ def test_an_import_and_a_child_added_meanwhile_never_take_the_same_id(partnershi
         finally:
             added_meanwhile.set()
 
-    importer.bulk_insert = insert_then_let_the_other_in  # type: ignore[assignment]
+    importer.bulk_insert = insert_then_let_the_other_in
     try:
         result, added = at_once(import_slowly, add_a_child)
     finally:
