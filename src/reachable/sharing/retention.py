@@ -149,21 +149,38 @@ def _is_held(child_id: int) -> bool:
     )
 
 
+def _held_among(child_ids: list[int]) -> set[int]:
+    """Which of these records are under a legal hold or a restriction now (two queries a batch)."""
+    held: set[int] = set()
+    for start in range(0, len(child_ids), 5000):
+        batch = child_ids[start : start + 5000]
+        for model in (LegalHold, Restriction):
+            held.update(
+                model.objects.filter(child_id__in=batch, lifted_at__isnull=True).values_list(
+                    "child_id", flat=True
+                )
+            )
+    return held
+
+
 def retention_review_create(today: dt.date | None = None) -> RetentionReview | None:
     """The daily job: list what is due under every rule for approval. None if nothing is due."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        items: list[RetentionItem] = []
-        seen: set[int] = set()
+        found: dict[int, tuple[RetentionRule, dt.date]] = {}
         for rule in RetentionRule.objects.order_by("key"):
             for child_id, due_on in due_under(rule, today):
-                if child_id in seen:
-                    continue
-                seen.add(child_id)
-                state = RetentionItem.State.HELD if _is_held(child_id) else RetentionItem.State.DUE
-                items.append(
-                    RetentionItem(rule=rule, child_id=child_id, due_on=due_on, state=state)
-                )
+                found.setdefault(child_id, (rule, due_on))
+        held = _held_among(list(found))
+        items = [
+            RetentionItem(
+                rule=rule,
+                child_id=child_id,
+                due_on=due_on,
+                state=RetentionItem.State.HELD if child_id in held else RetentionItem.State.DUE,
+            )
+            for child_id, (rule, due_on) in found.items()
+        ]
         if not items:
             return None
         review = RetentionReview.objects.create(created_at=timezone.now())
