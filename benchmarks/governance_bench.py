@@ -21,7 +21,7 @@ import os
 import platform
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,27 +31,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from run import BIN, base_env, bench_search, fresh_postgres
 
 
-def audited_reads_per_second(
-    child_pk: int, *, seconds: float = 0.0, until: threading.Event | None = None
-) -> float:
-    """Read a child and write its audit event, as every record page does, in autocommit on this
-    thread's own connection, for ``seconds`` or until ``until`` is set."""
-    from django.db import connection
-
+def audited_reads_per_second(child_pk: int, *, seconds: float, stop_file: Path | None) -> float:
+    """Read a child and write its audit event, as every record page does, in autocommit, for
+    ``seconds`` or until ``stop_file`` exists."""
     from reachable.audit.services import audit_record
     from reachable.children.models import Child
 
     reads, started = 0, time.perf_counter()
-    try:
-        while True:
-            elapsed = time.perf_counter() - started
-            if (until is not None and until.is_set()) or (until is None and elapsed >= seconds):
-                return reads / elapsed
-            Child.objects.get(pk=child_pk)
-            audit_record(user=None, action="child.view", child_id=child_pk)
-            reads += 1
-    finally:
-        connection.close()
+    while True:
+        elapsed = time.perf_counter() - started
+        if (stop_file is not None and stop_file.exists()) or (
+            stop_file is None and elapsed >= seconds
+        ):
+            return reads / elapsed
+        Child.objects.get(pk=child_pk)
+        audit_record(user=None, action="child.view", child_id=child_pk)
+        reads += 1
+
+
+def reader_process(
+    url: str, child_pk: int, *, seconds: float = 0.0, stop_file: Path | None = None
+) -> subprocess.Popen[str]:
+    """The reader in a process of its own (its own connection, and no share of this process's GIL)."""
+    command = [sys.executable, __file__, "--database-url", url, "--reader", str(child_pk)]
+    command += ["--stop-file", str(stop_file)] if stop_file else ["--seconds", str(seconds)]
+    return subprocess.Popen(command, env=base_env(url), stdout=subprocess.PIPE, text=True)
 
 
 def main() -> None:
@@ -60,7 +64,18 @@ def main() -> None:
     parser.add_argument("--detentions", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=5_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--reader", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=10.0, help=argparse.SUPPRESS)
+    parser.add_argument("--stop-file", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.reader:  # the reader process started by reader_process()
+        os.environ.update(base_env(args.database_url))
+        os.environ["DJANGO_SETTINGS_MODULE"] = "reachable.settings"
+        import django
+
+        django.setup()
+        print(audited_reads_per_second(args.reader, seconds=args.seconds, stop_file=args.stop_file))
+        return
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}"
@@ -137,22 +152,19 @@ def main() -> None:
     assert items == len(due_ids)
     reader_child = Child.objects.exclude(pk__in=due_ids).order_by("pk").first()
     assert reader_child is not None
-    idle = audited_reads_per_second(reader_child.pk, seconds=10.0)
-    print(f"audited reads, idle: {idle:,.0f} reads/s (one reader, its own connection)")
-    during: list[float] = []
-    reader = threading.Thread(
-        target=lambda: during.append(audited_reads_per_second(reader_child.pk, until=stop))
-    )
-    stop = threading.Event()
-    reader.start()
+    idle_reader = reader_process(url, reader_child.pk, seconds=10.0)
+    idle = float(idle_reader.communicate()[0])
+    print(f"audited reads, idle: {idle:,.0f} reads/s (one reader process, its own connection)")
+    stop = Path(tempfile.mkdtemp()) / "stop"
+    during_reader = reader_process(url, reader_child.pk, stop_file=stop)
     started = time.perf_counter()
     retention_review_decide(user=system_user(), review=review, approve=True)
     approved = time.perf_counter() - started
-    stop.set()
-    reader.join()
+    stop.touch()
+    during = float(during_reader.communicate()[0])
     print(
-        f"audited reads while the approval ran: {during[0]:,.0f} reads/s = "
-        f"{100 * during[0] / idle:.0f}% of idle (goal: at least 80%)"
+        f"audited reads while the approval ran: {during:,.0f} reads/s = "
+        f"{100 * during / idle:.0f}% of idle (goal: at least 80%)"
     )
     rows = sum(review.items.values_list("rows_affected", flat=True))
     print(
