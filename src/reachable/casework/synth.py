@@ -222,7 +222,15 @@ def demo_casework() -> None:
     if referrer is None or manager is None:
         return
     mace = Team.objects.get(slug="norfolk-mace")
-    waiting = Child.objects.filter(cases__isnull=True, merged_into__isnull=True).order_by("pk")
+    from reachable.children.access import children_writable
+
+    # Children the custody practitioner works with (met in custody), as a referral needs.
+    waiting = (
+        children_writable(referrer)
+        .filter(cases__isnull=True, merged_into__isnull=True)
+        .exclude(referrals__isnull=False)
+        .order_by("pk")
+    )
     concerns = [
         "Arrested with cash and two phones; said he owes money to people from London.",
         "Missing three times this month, found in Great Yarmouth each time.",
