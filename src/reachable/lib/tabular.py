@@ -59,13 +59,6 @@ def chunks_save(chunks: Iterable[bytes], folder: Path, filename: str) -> Path:
     return target
 
 
-def upload_save(upload: Any, folder: Path) -> Path:
-    """An uploaded file (Django's UploadedFile) streamed to ``folder``: see ``chunks_save``."""
-    if getattr(upload, "size", 0) > max_upload_bytes():
-        raise ValidationError({"file": [_too_big(upload.size)]})
-    return chunks_save(upload.chunks(CHUNK), folder, upload.name or "")
-
-
 def _too_big(size: int) -> str:
     mb = settings.REACHABLE_UPLOAD_MAX_MB
     return (
