@@ -121,6 +121,8 @@ REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(
 # the same across the partnership's cycles, and never change it (IDs would no longer match).
 # Every upload (custody exports, returns, later imports) is streamed to disk under this limit.
 REACHABLE_UPLOAD_MAX_MB = envint("REACHABLE_UPLOAD_MAX_MB", 50, minimum=1)
+# Import problem reports quote the rows' values (names, dates of birth); they are removed after this.
+REACHABLE_IMPORT_REPORT_DAYS = envint("REACHABLE_IMPORT_REPORT_DAYS", 30, minimum=1)
 REACHABLE_UPLOAD_DIR = Path(envstr("REACHABLE_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 # Django keeps small uploads in memory; anything over this goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

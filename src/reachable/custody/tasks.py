@@ -74,3 +74,26 @@ def import_queue(*, user: Any, chunks: Iterable[bytes], filename: str) -> Detent
     audit_record(user=user, action="detention.import.queue", obj=job, detail={"file": filename})
     run_detention_import.enqueue(job.pk)
     return job
+
+
+REMOVED_VALUE = "[removed after REACHABLE_IMPORT_REPORT_DAYS]"
+
+
+def import_reports_expire(now: Any = None) -> int:
+    """Remove the values quoted in import problem reports (names, dates of birth of children not
+    yet recorded) once the report is REACHABLE_IMPORT_REPORT_DAYS old. The uploaded file itself is
+    deleted when its job runs; the row, column and fix stay, so the report still says what was
+    wrong. Returns how many reports were cleared."""
+    import datetime as dt
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.REACHABLE_IMPORT_REPORT_DAYS)
+    cleared = 0
+    for job in DetentionImport.objects.filter(finished_at__lt=cutoff).exclude(problems=[]):
+        if all(p.get("value") in ("", REMOVED_VALUE) for p in job.problems):
+            continue
+        job.problems = [
+            {**p, "value": REMOVED_VALUE if p.get("value") else ""} for p in job.problems
+        ]
+        job.save(update_fields=["problems"])
+        cleared += 1
+    return cleared

@@ -310,3 +310,34 @@ def test_in_production_the_import_waits_for_the_database_worker(settings) -> Non
     finally:
         # The database is emptied after this test; the audit triggers would refuse that.
         guard.drop(connection)
+
+
+def test_the_values_an_import_report_quotes_are_removed_after_the_set_days(priya) -> None:
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from reachable.custody.models import DetentionImport
+
+    old = DetentionImport.objects.create(
+        uploaded_by=priya,
+        filename="old.csv",
+        status="rejected",
+        finished_at=timezone.now()
+        - dt.timedelta(days=django_settings.REACHABLE_IMPORT_REPORT_DAYS + 1),
+        problems=[{"row": 2, "column": "given_name", "value": "Reuben", "message": "Too long."}],
+    )
+    recent = DetentionImport.objects.create(
+        uploaded_by=priya,
+        filename="new.csv",
+        status="rejected",
+        finished_at=timezone.now(),
+        problems=[{"row": 3, "column": "given_name", "value": "Okoro", "message": "Too long."}],
+    )
+    call_command("governance_daily")
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert "Reuben" not in str(old.problems)
+    assert old.problems[0]["row"] == 2
+    assert old.problems[0]["message"] == "Too long."
+    assert recent.problems[0]["value"] == "Okoro"

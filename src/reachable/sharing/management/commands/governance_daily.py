@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -38,6 +39,12 @@ class Command(BaseCommand):
             )
         alerts = agreement_expiry_alerts()
         self.stdout.write(f"Agreements: {alerts} expiry alert(s) sent.")
+        # Other apps' daily governance work: an AppConfig with a daily() method (custody clears
+        # old import reports), so this command needs to import no app above it.
+        for config in apps.get_app_configs():
+            daily = getattr(config, "daily", None)
+            if callable(daily):
+                self.stdout.write(daily())
         head = audit_head_publish()
         self.stdout.write(
             f"Audit: head event {head['seq']} published to {settings.REACHABLE_AUDIT_HEAD_FILE}."
