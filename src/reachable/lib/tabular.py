@@ -31,6 +31,7 @@ SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
 CHUNK = 1 << 20
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+ONE_COLUMN = "\x1f"  # the unit separator: never in a value, so a one-column file stays whole
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
@@ -110,6 +111,9 @@ def _delimiter(path: Path, encoding: str) -> str:
     # The header decides: the separator that splits it into the most columns.
     counts = {d: first_line.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        # One column: no separator at all, so a comma inside a value must not split it.
+        return ONE_COLUMN
     return best if counts[best] > counts[","] else ","
 
 
@@ -152,7 +156,7 @@ def as_utf8_csv(path: Path, filename: str, workdir: Path) -> tuple[Path, list[st
         encoding = "cp1252"
         notes.append("The file was not UTF-8; it was read as Windows-1252 (Excel's default 'CSV').")
     delimiter = _delimiter(path, encoding)
-    if delimiter != ",":
+    if delimiter in DELIMITERS and delimiter != ",":
         notes.append(f"The columns were separated by {DELIMITERS[delimiter]}; it was read as such.")
     if encoding == "utf-8" and delimiter == ",":
         return path, notes
