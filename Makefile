@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-src/reachable/static/reachable/app.css: package.json package-lock.json assets/reachable.scss assets/copy.mjs
+src/reachable/static/reachable/app.css: package.json package-lock.json assets/reachable.scss assets/copy.mjs assets/lines-map.js
 	npm ci --no-audit --no-fund
 	npm run build
 

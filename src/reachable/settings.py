@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reachable.custody",
     "reachable.casework",
     "reachable.returns",
+    "reachable.lines",
 ]
 
 # Apps that read their own sections of the partnership file, in order, inside the same transaction.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("casework/", include("reachable.casework.urls")),
     path("", include("reachable.sharing.urls")),
     path("returns/", include("reachable.returns.urls")),
+    path("lines/", include("reachable.lines.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,8 @@ NAVIGATION = [
     ("Completeness", "returns:completeness", "returns.completeness"),
     ("Linkage", "returns:linkage", "returns.link"),
     ("Regional baseline", "returns:baseline", "returns.baseline"),
+    ("County lines", "lines:list", "lines.view"),
+    ("County lines picture", "lines:picture", "lines.picture"),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
     ("People and roles", "accounts:people", "users.manage"),

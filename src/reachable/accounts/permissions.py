@@ -48,6 +48,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "returns.link": frozenset({R.ANALYST}),
     # The regional baseline: analysts see exact figures; others see small numbers suppressed.
     "returns.baseline": frozenset({R.ANALYST, R.PROGRAMME_LEAD, R.PARTNERSHIP_ADMIN}),
+    # The county lines network picture: intelligence roles read and record lines, deal numbers,
+    # places and children's links (as pseudonyms); the partnership sees the picture in aggregate.
+    "lines.view": frozenset({R.INTELLIGENCE_OFFICER}),
+    "lines.edit": frozenset({R.INTELLIGENCE_OFFICER}),
+    "lines.picture": frozenset(
+        {R.INTELLIGENCE_OFFICER, R.ANALYST, R.PROGRAMME_LEAD, R.TEAM_MANAGER}
+    ),
     # Information governance. Sharing a record and breaking the glass are for people who work
     # with children; the data protection lead runs retention, subject access and restrictions.
     "sharing.share": CASE_ROLES,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from reachable.children.identifiers import normalise_identifier, validate_identifier
 from reachable.core.models import Agency, Area, Code, Place
 from reachable.custody.rules import age_error, time_errors
-from reachable.lib.tabular import date_from, near_miss, normal_name
+from reachable.lib.tabular import RowError, date_from, near_miss, normal_name
 
 COLUMNS: list[tuple[str, bool, str]] = [
     ("custody_reference", True, "The custody record number, e.g. 36/12345/26"),
@@ -44,14 +44,6 @@ REQUIRED = {name for name, required, _ in COLUMNS if required}
 KNOWN = [name for name, _, _ in COLUMNS]
 _YES = {"y", "yes", "true", "1"}
 _YES_OR_NO = _YES | {"n", "no", "false", "0", ""}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 1 is the header row, as a spreadsheet shows it
-    column: str
-    value: str
-    message: str
 
 
 @dataclass

@@ -20,6 +20,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,16 @@ DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bar
 ONE_COLUMN = "\x1f"  # the unit separator: never in a value, so a one-column file stays whole
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an upload, as every import reports it: where, what it said, and the fix."""
+
+    row: int  # 1 is the header row, as a spreadsheet shows it
+    column: str
+    value: str
+    message: str
 
 
 def max_upload_bytes() -> int:

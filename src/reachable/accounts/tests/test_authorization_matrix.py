@@ -37,6 +37,7 @@ CASEWORK = frozenset({CUSTODY, EXPLOIT, MANAGER})
 SEE_CHILDREN = CASEWORK | {PARTNER}
 EXPLOITATION = frozenset({EXPLOIT, MANAGER})
 NOBODY: frozenset[str] = frozenset()
+LINES_PICTURE = frozenset({INTEL, ANALYST, PROGRAMME, MANAGER})
 
 # Where each role's person sits in the bundled partnership: (agency, team).
 ACTORS = {
@@ -215,6 +216,23 @@ ENDPOINTS: dict[str, Endpoint] = {
     "returns:baseline_export": Endpoint(
         frozenset({ANALYST, PROGRAMME, ADMIN}), kwargs={"fmt": "csv"}
     ),
+    # County lines: intelligence roles read and record; the partnership sees the aggregate picture.
+    "lines:list": Endpoint(frozenset({INTEL})),
+    "lines:line_new": Endpoint(frozenset({INTEL})),
+    "lines:line": Endpoint(frozenset({INTEL}), factory=lambda: _a_line()),
+    "lines:status_new": Endpoint(frozenset({INTEL}), factory=lambda: _a_line()),
+    "lines:number_new": Endpoint(frozenset({INTEL}), factory=lambda: _a_line()),
+    "lines:sighting_new": Endpoint(frozenset({INTEL}), factory=lambda: _a_line()),
+    "lines:child_link_new": Endpoint(frozenset({INTEL}), factory=lambda: _a_line()),
+    "lines:locations": Endpoint(frozenset({INTEL})),
+    "lines:location_new": Endpoint(frozenset({INTEL})),
+    "lines:location": Endpoint(frozenset({INTEL}), factory=lambda: _a_location()),
+    "lines:disruptions": Endpoint(frozenset({INTEL})),
+    "lines:disruption_new": Endpoint(frozenset({INTEL})),
+    "lines:import": Endpoint(frozenset({INTEL})),
+    "lines:import_template": Endpoint(frozenset({INTEL}), kwargs={"kind": "sightings"}),
+    "lines:picture": Endpoint(LINES_PICTURE),
+    "lines:picture_export": Endpoint(LINES_PICTURE, kwargs={"table": "flows", "fmt": "csv"}),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),
@@ -800,6 +818,18 @@ def _pair_review() -> Any:
         match_weight=3.2,
         weights={"mw_given_name": 3.2},
     )
+
+
+def _a_line() -> Any:
+    from reachable.lines.tests.helpers import a_line
+
+    return a_line()
+
+
+def _a_location() -> Any:
+    from reachable.lines.tests.helpers import a_location
+
+    return a_location()
 
 
 def _someone() -> Any:
