@@ -26,6 +26,7 @@ from reachable.children.forms import (
     SearchForm,
 )
 from reachable.children.merge import child_merge
+from reachable.children.sections import record_sections
 from reachable.core.models import Team
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
@@ -86,6 +87,9 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(child=child)
         .select_related("team")
         .order_by("-opened_at"),
+        # Parts of the record that apps above this one add (county lines links), each deciding
+        # through its own access module whether this reader sees it.
+        "sections": record_sections(request.user, child),
     }
     return render(request, "children/profile.html", context)
 

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 # Which kind of information each free-text field about a child holds.
 IDENTITY, CASEWORK, CHRONOLOGY, CUSTODY = "identity", "casework", "chronology", "custody"
 SHARING, DISPUTE, GOVERNANCE = "sharing", "dispute", "governance"
+INTELLIGENCE = "intelligence"  # county lines links: intelligence roles only, and never by name
 FIELD_CATEGORY: dict[str, str] = {
     "children.Child.given_name": IDENTITY,
     "children.Child.family_name": IDENTITY,
@@ -88,6 +89,8 @@ FIELD_CATEGORY: dict[str, str] = {
     "sharing.LegalHold.reason": GOVERNANCE,
     "sharing.Restriction.reason": GOVERNANCE,
     "sharing.SubjectAccessRequest.requester": GOVERNANCE,
+    "lines.ChildLink.source": INTELLIGENCE,
+    "lines.ChildLink.note": INTELLIGENCE,
 }
 
 # What each relationship to the child may read. Anything else found in an answer is a leak.

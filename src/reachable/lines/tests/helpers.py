@@ -20,8 +20,8 @@ def officer(username: str = "intel-officer") -> User:
 
 
 def grading(source: str = "IR-10001", grade: str = "2B P") -> services.Grading:
-    s, i, h = grade.replace(" ", "")
-    return services.grading_from_codes(source, s, i, h)
+    codes = grade.replace(" ", "")
+    return services.grading_from_codes(source, codes[0], codes[1], codes[2])
 
 
 def town(name: str) -> Place:

@@ -181,6 +181,17 @@ def child_with_data_everywhere(*, born: dt.date | None = None) -> Everywhere:
         recorded_by=dpo,
         recorded_at=now,
     )
+    from reachable.lines.models import ChildLink
+    from reachable.lines.tests.helpers import a_line, grading, officer
+
+    ChildLink.objects.create(
+        child=child,
+        line=a_line(f"Line {child.pk}"),
+        role="dealing",
+        note="Seen holding the line's phone",
+        recorded_by=officer(),
+        **grading().fields(),
+    )
     return Everywhere(child=child, duplicate=duplicate, peer=peer, worker=worker)
 
 
