@@ -6,6 +6,7 @@ from reachable.api.docs import api_docs
 from reachable.casework.api import CaseViewSet, ReferralViewSet
 from reachable.children.api import ChildViewSet
 from reachable.core.api import AgencyViewSet, AreaViewSet, CodeViewSet, TeamViewSet
+from reachable.lines.api import LineViewSet, PictureView
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
@@ -15,10 +16,12 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("teams", TeamViewSet, basename="team")
 router.register("codes", CodeViewSet, basename="code")
+router.register("lines", LineViewSet, basename="line")
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
+    path("lines-picture/", PictureView.as_view(), name="lines-picture"),
     path("", include(router.urls)),
 ]

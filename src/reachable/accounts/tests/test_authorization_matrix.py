@@ -233,6 +233,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "lines:import_template": Endpoint(frozenset({INTEL}), kwargs={"kind": "sightings"}),
     "lines:picture": Endpoint(LINES_PICTURE),
     "lines:picture_export": Endpoint(LINES_PICTURE, kwargs={"table": "flows", "fmt": "csv"}),
+    "api:line-list": Endpoint(frozenset({INTEL}), api=True),
+    "api:line-detail": Endpoint(frozenset({INTEL}), api=True, factory=lambda: _a_line()),
+    # POST only: a GET from someone allowed is 405.
+    "api:line-import-file": Endpoint(frozenset({INTEL}), api=True, ok_status=405),
+    "api:lines-picture": Endpoint(LINES_PICTURE, api=True),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),
