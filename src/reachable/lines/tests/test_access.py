@@ -24,7 +24,7 @@ from reachable.testing import involve, make_child, page, person, signed_in_clien
 
 pytestmark = pytest.mark.django_db
 
-OTHER_ROLES = {
+OTHER_ROLES: dict[str, tuple[str, str | None]] = {
     Role.CUSTODY_PRACTITIONER: ("norfolk-yjs", "norfolk-custody-ei"),
     Role.EXPLOITATION_PRACTITIONER: ("norfolk-childrens", "norfolk-mace"),
     Role.TEAM_MANAGER: ("norfolk-childrens", "norfolk-mace"),

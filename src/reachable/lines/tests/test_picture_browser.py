@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Page
 
 from reachable.browser import assert_accessible, sign_in
 from reachable.core.services import partnership_load
@@ -52,11 +52,18 @@ def test_the_map_and_graph_draw_offline_under_the_sites_policy_and_pass_axe(
     home = urlparse(live_server.url).netloc
 
     # First with the site's content security policy in force (no inline script, no other origin).
-    strict = browser_page.context.browser.new_context(base_url=live_server.url)
+    browser = browser_page.context.browser
+    assert browser is not None
+    strict = browser.new_context(base_url=live_server.url)
     page = strict.new_page()
     tried: list[str] = []
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda e: problems.append(str(e)))
     _block_the_internet(page, home, tried)
     sign_in(page, analyst.username, PASSWORD)
