@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reachable.accounts.decorators import signed_in
-from reachable.accounts.permissions import can, holds
-from reachable.accounts.roles import Role
+from reachable.accounts.permissions import can
 from reachable.audit.selectors import audit_search, recently_viewed_child_ids
 from reachable.audit.services import audit_list
 from reachable.children.selectors import children_visible
@@ -34,9 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["recent_children"] = [recent[i] for i in recent_ids if i in recent]
         audit_list(user=user, what="home: recently opened", child_ids=list(recent))
         context["can_create"] = can(user, "child.create")
-    # The county lines network picture is the intelligence officer's module and is not built yet:
-    # say so, rather than leave an empty page.
-    context["intelligence_waiting"] = holds(user, Role.INTELLIGENCE_OFFICER)
+    context["lines_intelligence"] = can(user, "lines.view")
+    context["lines_picture"] = can(user, "lines.picture")
     if can(user, "audit.search"):
         today = timezone.localdate()
         context["audit_today"] = audit_search(date_from=today).count()

@@ -538,10 +538,11 @@ def test_a_partner_who_owns_an_action_sees_it_and_closes_it_without_reading_the_
     assert action.done_at is not None
 
 
-def test_an_intelligence_officer_is_told_their_module_is_not_built_yet_and_sees_no_child():
+def test_an_intelligence_officer_is_sent_to_the_county_lines_pages_and_sees_no_child():
     officer = person("intelligence_officer", "essex-police", None, username="io")
     body = page(signed_in_client(officer).get("/"))
-    assert "not built yet" in body
+    assert "not built yet" not in body
+    assert 'href="/lines/"' in body
     assert signed_in_client(officer).get("/children/").status_code == 403
 
 
