@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from reachable.core.models import OperatingHours, Place
 from reachable.custody.models import CommunityOffer, Detention, Feedback, PilotTarget
+from reachable.lib.charts import Chart, bar_chart, line_chart
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -270,3 +271,23 @@ def _round(value: float | None) -> Any:
 
 
 __all__ = ["DAYS", "FIRST_YEAR", "Figures", "figure_rows", "pilot_figures", "year_problem"]
+
+
+def pilot_charts(figures: Figures) -> dict[str, Chart]:
+    """The dashboard's trend and suites as charts (the tables beside them hold the same figures)."""
+    baseline = figures.target.baseline_hours_to_intervention
+    return {
+        "trend": line_chart(
+            "Median hours from arrest to first intervention, by month",
+            [month.strftime("%b %Y") for month, _, _ in figures.trend],
+            {"Median hours": [hours for _, hours, _ in figures.trend]},
+            y_label="hours",
+            reference=("Before the pilot", float(baseline)) if baseline is not None else None,
+        ),
+        "suites": bar_chart(
+            "Detentions of children by custody suite",
+            [name for name, _ in figures.by_suite],
+            {"Detentions": [n for _, n in figures.by_suite]},
+            y_label="detentions",
+        ),
+    }

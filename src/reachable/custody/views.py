@@ -298,6 +298,7 @@ def pilot_dashboard(request: HttpRequest) -> HttpResponse:
         "custody/dashboard.html",
         {
             "f": figures,
+            "charts": dashboard.pilot_charts(figures),
             "days": dashboard.DAYS,
             "hours": range(24),
             "exports": exports,

@@ -161,12 +161,18 @@ class DisruptionForm(GradedForm):
         label="Lines",
         error_messages={"required": "Choose the line or lines this was against."},
     )
+    locations = forms.ModelMultipleChoiceField(
+        Location.objects.none(), label="Places of concern (if any)", required=False
+    )
     outcome = forms.CharField(label="Outcome", max_length=300, required=False)
     children_safeguarded = forms.IntegerField(label="Children safeguarded", min_value=0, initial=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lines"].queryset = Line.objects.select_related("origin").order_by("name")  # type: ignore[attr-defined]
+        self.fields["locations"].queryset = Location.objects.select_related("town").order_by(  # type: ignore[attr-defined]
+            "town__name", "kind"
+        )
 
 
 class ChildLinkForm(GradedForm):

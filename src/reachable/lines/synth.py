@@ -310,6 +310,7 @@ def synth_lines(
         if (n.line.pk, n.number_hash) not in seen_numbers
         and not seen_numbers.add((n.line.pk, n.number_hash))  # type: ignore[func-returns-value]
     ]
+    stays_closed: dict[int, dt.date] = {}
     for line, on in closed:
         kind = rng.choice([Disruption.Kind.CLOSURE_TYPE_1, Disruption.Kind.CLOSURE_TYPE_2])
         statuses.append(
@@ -348,7 +349,9 @@ def synth_lines(
                 )
             )
         else:
-            sightings[:] = [s for s in sightings if not (s.line is line and s.seen_on > on)]
+            stays_closed[line.pk] = on
+    # A line that stays closed is not seen after its closure.
+    sightings = [s for s in sightings if s.seen_on <= stays_closed.get(s.line.pk, s.seen_on)]
     for _ in range(max(0, disruptions - len(events))):
         line, dests, first = rng.choice(made)
         kind = rng.choices(

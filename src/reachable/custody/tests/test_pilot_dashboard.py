@@ -128,3 +128,20 @@ def test_the_programme_lead_downloads_every_figure(year_of_detentions) -> None:
         assert xlsx.content[:2] == b"PK"  # a zip container, as XLSX files are
     summary = client.get("/custody/dashboard/summary.csv?year=2025").content.decode()
     assert "children engaged,2,100" in summary
+
+
+def test_the_trend_and_suites_are_drawn_as_charts_with_their_figures_as_text(
+    year_of_detentions,
+) -> None:
+    import base64
+    import re
+
+    lead = person("programme_lead", "partnership-team", username="ruth.charts")
+    body = signed_in_client(lead).get("/custody/dashboard/?year=2025").content.decode()
+    images = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', body)
+    assert len(images) == 2
+    trend_svg = base64.b64decode(images[0][0]).decode()
+    assert ">Mar 2025<" in trend_svg
+    # March's engaged detention took 2 hours and April's 4: the description says so in words.
+    assert "from 2 (Mar 2025) to 4 (Apr 2025)" in images[0][1]
+    assert "Detentions of children by custody suite" in images[1][1]
