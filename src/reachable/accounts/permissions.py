@@ -5,7 +5,8 @@ This module is the table of capabilities: which roles may use a feature at all
 is decided by one access module per kind of record, each built on this table:
 ``children.access`` (a child), ``casework.access`` (cases, referrals, panels, actions, the
 chronology), ``custody.access`` (detentions, concerns, imports), ``sharing.access`` (shares and
-restrictions). Another team, agency or area sees nothing unless a share says so.
+restrictions), ``lines.access`` (county lines), ``programmes.access`` (programmes). Another team,
+agency or area sees nothing unless a share says so.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "lines.edit": frozenset({R.INTELLIGENCE_OFFICER}),
     "lines.picture": frozenset(
         {R.INTELLIGENCE_OFFICER, R.ANALYST, R.PROGRAMME_LEAD, R.TEAM_MANAGER}
+    ),
+    # The programme board: the programme team (named editors of a programme) edit it; board
+    # members (the same role, not named editors) read; a project's lead edits that project's
+    # deliverables and targets (``programmes.access``). The partnership picture is aggregate.
+    "programmes.view": frozenset({R.PROGRAMME_LEAD, R.ANALYST}),
+    "programmes.edit": frozenset({R.PROGRAMME_LEAD}),
+    "programmes.picture": frozenset(
+        {R.PROGRAMME_LEAD, R.ANALYST, R.TEAM_MANAGER, R.PARTNERSHIP_ADMIN}
     ),
     # Information governance. Sharing a record and breaking the glass are for people who work
     # with children; the data protection lead runs retention, subject access and restrictions.

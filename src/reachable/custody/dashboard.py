@@ -76,7 +76,7 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def _hours_to_first_intervention(
+def hours_to_first_intervention(
     start: dt.datetime, end: dt.datetime
 ) -> tuple[float | None, float | None, list[tuple[dt.date, float | None, int]]]:
     if connection.vendor == "postgresql":
@@ -193,7 +193,7 @@ def pilot_figures(*, year: int, today: dt.date | None = None) -> Figures:
         .distinct()
         .count()
     )
-    figures.median_hours, figures.p90_hours, trend = _hours_to_first_intervention(start, end)
+    figures.median_hours, figures.p90_hours, trend = hours_to_first_intervention(start, end)
     figures.trend = _every_month(year, today or timezone.localdate(), trend)
 
     served = set(OperatingHours.objects.values_list("place_id", flat=True))

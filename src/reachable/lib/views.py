@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from reachable.lib.forms import apply_service_errors
 
@@ -59,3 +59,27 @@ def confirm_not_duplicate(
 def duplicates_shown(request: HttpRequest) -> bool:
     """Whether the page that was submitted already showed possible duplicates."""
     return request.POST.get("duplicates_shown") == "1"
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    then: str,
+    back: str,
+    success: str = "",
+    caption: str = "",
+    **url_kwargs: Any,
+) -> HttpResponse:
+    """A one-form page: on a valid submission the service saves and the user moves on; otherwise
+    the form again, with its errors (a refused submission answers 400, so tools see it)."""
+    done = save_form(
+        request, form, save, success=success or f"{title}: saved.", then=then, **url_kwargs
+    )
+    if done:
+        return done
+    context = {"form": form, "title": title, "caption": caption, "back": back}
+    refused = request.method == "POST" and bool(form.errors)
+    return render(request, "form_page.html", context, status=400 if refused else 200)

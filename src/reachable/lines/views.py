@@ -20,32 +20,13 @@ from reachable.audit.services import audit_list, audit_record
 from reachable.lib.exports import table_response
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.tabular import chunks_save
-from reachable.lib.views import posted, save_form
+from reachable.lib.views import form_page, posted
 from reachable.lines import forms as lf
 from reachable.lines import importer, network, selectors, services
 from reachable.lines.access import exact_child_counts
 from reachable.lines.models import Disruption, Line, LineStatus, Location
 
 PAGE_SIZE = 50
-
-
-def _form_page(
-    request: HttpRequest,
-    form: lf.GradedForm,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    title: str,
-    success: str,
-    then: str,
-    back: str,
-    caption: str = "",
-    **url_kwargs: Any,
-) -> HttpResponse:
-    done = save_form(request, form, save, success=success, then=then, **url_kwargs)
-    if done:
-        return done
-    context = {"form": form, "title": title, "caption": caption, "back": back}
-    return render(request, "form_page.html", context, status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- lines
@@ -73,7 +54,7 @@ def line_list(request: HttpRequest) -> HttpResponse:
 @require_capability("lines.edit")
 def line_new(request: HttpRequest) -> HttpResponse:
     form = lf.LineForm(posted(request))
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda d: services.line_create(user=request.user, grading=form.grading(), **form.values()),
@@ -116,7 +97,7 @@ def _line_part(
 ) -> HttpResponse:
     line = selectors.line_get(pk)
     form = form_class(posted(request))
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda d: save(user=request.user, line=line, grading=form.grading(), **form.values()),
@@ -196,7 +177,7 @@ def location_list(request: HttpRequest) -> HttpResponse:
 @require_capability("lines.edit")
 def location_new(request: HttpRequest) -> HttpResponse:
     form = lf.LocationForm(posted(request))
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda d: services.location_create(
@@ -247,7 +228,7 @@ def disruption_list(request: HttpRequest) -> HttpResponse:
 @require_capability("lines.edit")
 def disruption_new(request: HttpRequest) -> HttpResponse:
     form = lf.DisruptionForm(posted(request))
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda d: services.disruption_record(

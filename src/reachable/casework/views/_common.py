@@ -8,31 +8,17 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from reachable.audit.services import audit_list
 from reachable.casework.models import (
     Case,
 )
-from reachable.lib.views import save_form
+from reachable.lib.views import form_page
 
 PAGE_SIZE = 50
 
 
-def _form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    title: str,
-    caption: str,
-    back: str,
-    then: str,
-    **url_kwargs: Any,
-) -> HttpResponse:
-    done = save_form(request, form, save, success=f"{title}: saved.", then=then, **url_kwargs)
-    context = {"form": form, "title": title, "caption": caption, "back": back}
-    return done or render(request, "form_page.html", context)
+_form_page = form_page  # the one form page (lib.views), under the name the casework views use
 
 
 def _case_form(
