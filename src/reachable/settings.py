@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reachable.casework",
     "reachable.returns",
     "reachable.lines",
+    "reachable.programmes",
 ]
 
 # Apps that read their own sections of the partnership file, in order, inside the same transaction.

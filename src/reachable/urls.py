@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("reachable.sharing.urls")),
     path("returns/", include("reachable.returns.urls")),
     path("lines/", include("reachable.lines.urls")),
+    path("programmes/", include("reachable.programmes.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,8 @@ NAVIGATION = [
     ("Regional baseline", "returns:baseline", "returns.baseline"),
     ("County lines", "lines:list", "lines.view"),
     ("County lines picture", "lines:picture", "lines.picture"),
+    ("Programmes", "programmes:list", "programmes.view"),
+    ("Partnership picture", "programmes:picture", "programmes.picture"),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
     ("People and roles", "accounts:people", "users.manage"),

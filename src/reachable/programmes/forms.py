@@ -9,7 +9,17 @@ from django import forms
 from reachable.core.models import Area, Code
 from reachable.lib.forms import GovukDateField, pick_one, radios, text_area
 from reachable.programmes.measures import UNITS, measure_choices
-from reachable.programmes.models import THEMES, Programme, Rag, Risk, Status
+from reachable.programmes.models import (
+    THEMES,
+    BudgetLine,
+    GovernanceBody,
+    Objective,
+    Programme,
+    Project,
+    Rag,
+    Risk,
+    Status,
+)
 
 
 def _counties() -> Any:
@@ -22,13 +32,18 @@ def _money(label: str, **kwargs: Any) -> forms.DecimalField:
         max_digits=12,
         decimal_places=2,
         help_text="In pounds, for example 125000 or 125000.50.",
-        error_messages={"required": f"Enter the {label.lower()}.", "invalid": "Enter an amount in pounds, like 125000."},
+        error_messages={
+            "required": f"Enter the {label.lower()}.",
+            "invalid": "Enter an amount in pounds, like 125000.",
+        },
         **kwargs,
     )
 
 
 class ProgrammeForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter the programme's name."})
+    name = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the programme's name."}
+    )
     funder = forms.CharField(max_length=200, error_messages={"required": "Enter who funds it."})
     grant_holder = forms.CharField(
         max_length=200, error_messages={"required": "Enter who holds the grant."}
@@ -51,7 +66,9 @@ class ProgrammeForm(forms.Form):
 
 
 class ObjectiveForm(forms.Form):
-    text = forms.CharField(label="Objective", max_length=300, error_messages={"required": "Enter the objective."})
+    text = forms.CharField(
+        label="Objective", max_length=300, error_messages={"required": "Enter the objective."}
+    )
     theme = forms.ModelChoiceField(
         Code.objects.none(), label="Thematic area", required=False, empty_label="None"
     )
@@ -68,14 +85,18 @@ class ProjectForm(forms.Form):
     delivery_partner = forms.CharField(
         max_length=200, error_messages={"required": "Enter who delivers it."}
     )
-    area = forms.ModelChoiceField(_counties(), label="County", required=False, empty_label="All counties")
+    area = forms.ModelChoiceField(
+        _counties(), label="County", required=False, empty_label="All counties"
+    )
     summary = text_area("Summary", rows=3)
 
 
 class _ProgrammePartForm(forms.Form):
     """A form about one programme: its projects and objectives are the programme's own."""
 
-    def __init__(self, *args: Any, programme: Programme, projects: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programme: Programme, projects: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if "project" in self.fields:
             self.fields["project"].queryset = (  # type: ignore[attr-defined]
@@ -89,9 +110,13 @@ class _ProgrammePartForm(forms.Form):
 
 class DeliverableForm(_ProgrammePartForm):
     title = forms.CharField(max_length=300, error_messages={"required": "Enter the deliverable."})
-    project = forms.ModelChoiceField(None, required=False, empty_label="The whole programme")
-    objective = forms.ModelChoiceField(None, required=False, empty_label="None")
-    area = forms.ModelChoiceField(_counties(), label="County", required=False, empty_label="All counties")
+    project = forms.ModelChoiceField(
+        Project.objects.none(), required=False, empty_label="The whole programme"
+    )
+    objective = forms.ModelChoiceField(Objective.objects.none(), required=False, empty_label="None")
+    area = forms.ModelChoiceField(
+        _counties(), label="County", required=False, empty_label="All counties"
+    )
     owner = forms.CharField(max_length=200, error_messages={"required": "Enter who owns it."})
     due_on = GovukDateField(label="Due on")
 
@@ -109,7 +134,9 @@ class RagForm(forms.Form):
 
 class TargetForm(_ProgrammePartForm):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter the target's name."})
-    project = forms.ModelChoiceField(None, required=False, empty_label="The whole programme")
+    project = forms.ModelChoiceField(
+        Project.objects.none(), required=False, empty_label="The whole programme"
+    )
     measure = forms.ChoiceField(
         label="Counted live from",
         required=False,
@@ -139,7 +166,10 @@ class ActualForm(forms.Form):
     period_starts_on = GovukDateField(label="Period starts on")
     period_ends_on = GovukDateField(label="Period ends on")
     value = forms.DecimalField(
-        label="Figure", max_digits=12, decimal_places=2, error_messages={"required": "Enter the figure."}
+        label="Figure",
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"required": "Enter the figure."},
     )
     source = forms.CharField(
         max_length=200,
@@ -149,17 +179,25 @@ class ActualForm(forms.Form):
 
 
 class BudgetForm(_ProgrammePartForm):
-    name = forms.CharField(label="Budget line", max_length=120, error_messages={"required": "Name the budget line."})
-    project = forms.ModelChoiceField(None, required=False, empty_label="The whole programme")
+    name = forms.CharField(
+        label="Budget line", max_length=120, error_messages={"required": "Name the budget line."}
+    )
+    project = forms.ModelChoiceField(
+        Project.objects.none(), required=False, empty_label="The whole programme"
+    )
     year_starts_on = GovukDateField(label="Financial year starts on (1 April)")
     amount = _money("Amount")
 
 
 class SpendForm(_ProgrammePartForm):
-    budget_line = forms.ModelChoiceField(None, **pick_one("Choose the budget line."))
+    budget_line = forms.ModelChoiceField(
+        BudgetLine.objects.none(), **pick_one("Choose the budget line.")
+    )
     quarter = forms.ChoiceField(error_messages={"required": "Choose the quarter."})
     amount = _money("Amount spent")
-    source = forms.CharField(max_length=200, error_messages={"required": "Say where the figure comes from."})
+    source = forms.CharField(
+        max_length=200, error_messages={"required": "Say where the figure comes from."}
+    )
 
     def __init__(self, *args: Any, quarters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -186,7 +224,11 @@ class BodyForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    body = forms.ModelChoiceField(None, label="Board or group", **pick_one("Choose the board or group."))
+    body = forms.ModelChoiceField(
+        GovernanceBody.objects.none(),
+        label="Board or group",
+        **pick_one("Choose the board or group."),
+    )
     held_on = GovukDateField(label="Held on")
     notes = text_area("Notes", rows=3)
     decisions = text_area("Decisions", rows=4, help_text="One decision per line.")
@@ -202,7 +244,9 @@ class MeetingForm(forms.Form):
         self.fields["body"].queryset = programme.bodies.all()  # type: ignore[attr-defined]
 
     def clean_decisions(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["decisions"].splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.cleaned_data["decisions"].splitlines() if line.strip()
+        ]
 
     def clean_actions(self) -> list[tuple[str, str, Any]]:
         from reachable.lib.tabular import date_from

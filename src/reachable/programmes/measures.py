@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -58,7 +59,7 @@ def _in_county(field: str, county: Area | None) -> Q:
     return Q(**{field: county}) | Q(**{f"{field}__parent": county})
 
 
-def _count(queryset: QuerySet, distinct_field: str | None = None) -> Decimal:  # type: ignore[type-arg]
+def _count(queryset: QuerySet[Any], distinct_field: str | None = None) -> Decimal:
     if distinct_field:
         return Decimal(queryset.values(distinct_field).distinct().count())
     return Decimal(queryset.count())
@@ -99,6 +100,7 @@ def median_hours_to_intervention(
         for arrested, first in _detentions(start, end, county)
         .filter(was_engaged=True, first_intervention_at__isnull=False)
         .values_list("arrested_at", "first_intervention_at")
+        if first is not None
     ]
     return Decimal(statistics.median(hours)).quantize(Decimal("0.1")) if hours else None
 
@@ -155,9 +157,11 @@ def nrm_positive_share(start: dt.date, end: dt.date, county: Area | None) -> Dec
 def returns_received_share(start: dt.date, end: dt.date, county: Area | None) -> Decimal | None:
     """Returns accepted of those due (one per domain and county) for periods due in the dates."""
     due, received = 0, 0
-    counties = 1 if county else Area.objects.filter(kind=Area.Kind.COUNTY).exclude(
-        partnership=None
-    ).count()
+    counties = (
+        1
+        if county
+        else Area.objects.filter(kind=Area.Kind.COUNTY).exclude(partnership=None).count()
+    )
     for period in ReturnPeriod.objects.filter(due_on__gte=start, due_on__lte=end):
         domains = Domain.objects.filter(version__version=period.spec_version).count()
         due += domains * counties

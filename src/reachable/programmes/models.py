@@ -9,6 +9,8 @@ for a past quarter reads the RAG as it stood then.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -17,7 +19,7 @@ from reachable.core.models import Area, Code
 THEMES = "thematic-area"
 
 
-def _user(**kwargs: object) -> models.ForeignKey:  # type: ignore[type-arg]
+def _user(**kwargs: Any) -> Any:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", **kwargs
     )
@@ -137,6 +139,9 @@ class Spend(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.budget_line}: £{self.amount} from {self.quarter_starts_on:%B %Y}"
+
 
 class GovernanceBody(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="bodies")
@@ -180,6 +185,9 @@ class MeetingItem(models.Model):
 
     class Meta:
         ordering = ["meeting", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
 class Deliverable(models.Model):
@@ -232,6 +240,9 @@ class RagUpdate(models.Model):
         ordering = ["-as_at", "-pk"]
         indexes = [models.Index(fields=["deliverable", "-as_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_rag_display()} as at {self.as_at:%d %b %Y}"
+
 
 class Target(models.Model):
     """What the programme promised to reach: a baseline, a target and a unit over a period.
@@ -275,6 +286,11 @@ class Actual(models.Model):
     class Meta:
         ordering = ["period_starts_on"]
 
+    def __str__(self) -> str:
+        return (
+            f"{self.value} for {self.period_starts_on:%d %b %Y} to {self.period_ends_on:%d %b %Y}"
+        )
+
 
 class Risk(models.Model):
     class Kind(models.TextChoices):
@@ -292,6 +308,9 @@ class Risk(models.Model):
 
     class Meta:
         ordering = ["-raised_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description[:60]}"
 
 
 class BoardPack(models.Model):
@@ -313,3 +332,6 @@ class BoardPack(models.Model):
                 fields=["programme", "quarter_starts_on"], name="one_pack_per_quarter"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Board pack for the quarter from {self.quarter_starts_on:%B %Y}"

@@ -37,7 +37,7 @@ from reachable.programmes.models import (
 from reachable.programmes.periods import Quarter, quarters_between
 
 ADDITIVE = {"children", "referrals", "lines", "sessions", "people", "pounds", "items"}
-RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, None: 3}
+RAG_ORDER: dict[str | None, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, None: 3}
 
 PACK_CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm;
@@ -64,7 +64,9 @@ figure img { max-width: 100%; }
 figcaption { font-size: 9pt; color: #505a5f; }
 @media print { .contents a { color: #0b0c0c; text-decoration: none; } }
 """
-PACK_STYLE_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(PACK_CSS.encode()).digest()).decode() + "'"
+PACK_STYLE_HASH = (
+    "'sha256-" + base64.b64encode(hashlib.sha256(PACK_CSS.encode()).digest()).decode() + "'"
+)
 
 
 @dataclass
@@ -138,22 +140,25 @@ class PackContent:
     @property
     def rag_counts(self) -> dict[str, int]:
         counts = {label: 0 for label in ("Red", "Amber", "Green", "No RAG yet")}
-        names = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", None: "No RAG yet"}
+        names: dict[str | None, str] = {
+            Rag.RED: "Red",
+            Rag.AMBER: "Amber",
+            Rag.GREEN: "Green",
+            None: "No RAG yet",
+        }
         for row in self.deliverables:
             counts[names[row.rag]] += 1
         return counts
 
     def html(self) -> str:
-        return render_to_string(
-            "programmes/pack.html", {"pack": self, "css": mark_safe(PACK_CSS)}  # noqa: S308
-        )
+        return render_to_string("programmes/pack.html", {"pack": self, "css": mark_safe(PACK_CSS)})
 
 
 def _latest_updates(deliverables: list[Deliverable], as_at: dt.date) -> dict[int, RagUpdate]:
     latest: dict[int, RagUpdate] = {}
-    updates = RagUpdate.objects.filter(
-        deliverable__in=deliverables, as_at__lte=as_at
-    ).order_by("deliverable_id", "as_at", "pk")
+    updates = RagUpdate.objects.filter(deliverable__in=deliverables, as_at__lte=as_at).order_by(
+        "deliverable_id", "as_at", "pk"
+    )
     for update in updates:
         latest[update.deliverable_id] = update  # the last in date order wins
     return latest
@@ -170,7 +175,7 @@ def _entered(target: Target, start: dt.date, end: dt.date) -> Decimal | None:
     return max(actuals, key=lambda a: a.period_ends_on).value
 
 
-def _target_row(target: Target, quarter: Quarter) -> TargetRow:
+def target_row(target: Target, quarter: Quarter) -> TargetRow:
     end = min(target.ends_on, quarter.ends_on)
     in_quarter = target.starts_on <= quarter.ends_on and target.ends_on >= quarter.starts_on
     q_start = max(target.starts_on, quarter.starts_on)
@@ -205,9 +210,7 @@ def _spend_rows(programme: Programme, quarter: Quarter) -> list[SpendRow]:
                 line.name,
                 line.amount,
                 spent.get(quarter.starts_on, Decimal(0)),
-                sum(
-                    (v for q, v in spent.items() if q <= quarter.starts_on), Decimal(0)
-                ),
+                sum((v for q, v in spent.items() if q <= quarter.starts_on), Decimal(0)),
             )
         )
     return rows
@@ -292,7 +295,7 @@ def pack_build(
     targets = programme.targets.prefetch_related(
         Prefetch("actuals"), "actuals__entered_by"
     ).select_related("project")
-    content.targets = [_target_row(t, quarter) for t in targets if t.starts_on <= as_at]
+    content.targets = [target_row(t, quarter) for t in targets if t.starts_on <= as_at]
     content.spend = _spend_rows(programme, quarter)
     content.risks = list(
         programme.risks.filter(raised_on__lte=as_at)

@@ -62,9 +62,10 @@ def _identified(quarter: Quarter, counties: list[Area]) -> tuple[ReturnPeriod | 
     period = ReturnPeriod.objects.filter(
         starts_on__lte=quarter.ends_on, ends_on__gte=quarter.ends_on
     ).first()
-    if period is None or not Submission.objects.filter(
-        period=period, status=Submission.Status.ACCEPTED
-    ).exists():
+    if (
+        period is None
+        or not Submission.objects.filter(period=period, status=Submission.Status.ACCEPTED).exists()
+    ):
         return None, []
     trend = next((t for t in baseline_build(period).tables if t.key == "trend"), None)
     if trend is None or period.label not in trend.rows:
@@ -93,20 +94,25 @@ def partnership_picture(user: Any, quarter: Quarter) -> Picture:
         ).count()
         for c in counties
     ]
-    pages = [
-        reverse_if(user, MEASURES[key].page, MEASURES[key].capability) for key in keys
+    pages = [reverse_if(user, MEASURES[key].page, MEASURES[key].capability) for key in keys]
+    headings = [
+        (label, stage, page) for (_, label, stage), page in zip(PICTURE_COLUMNS, pages, strict=True)
     ]
-    headings = [(label, stage, page) for (_, label, stage), page in zip(PICTURE_COLUMNS, pages, strict=True)]
     if identified:
         baseline_page = reverse_if(user, "returns:baseline", "returns.baseline")
         headings.insert(0, ("Identified (regional baseline)", "Identified", baseline_page))
         pages.insert(0, baseline_page)
-    headings.append(("Disruption events", "Lines disrupted", reverse_if(user, "lines:picture", "lines.picture")))
+    headings.append(
+        ("Disruption events", "Lines disrupted", reverse_if(user, "lines:picture", "lines.picture"))
+    )
     picture = Picture(quarter, exact, headings, identified_period=period)
     names = [c.name for c in counties] + ["All counties (a child known in two counts in each)"]
     for i, name in enumerate(names):
         lines_count = disrupted[i] if i < len(counties) else sum(disrupted)
-        cells = [PictureCell(v, pages[j] if not isinstance(v, str) else "") for j, v in enumerate(shown[i])]
+        cells = [
+            PictureCell(v, pages[j] if not isinstance(v, str) else "")
+            for j, v in enumerate(shown[i])
+        ]
         cells.append(PictureCell(lines_count, headings[-1][2]))
         picture.rows.append((name, cells))
     return picture

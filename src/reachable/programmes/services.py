@@ -96,7 +96,9 @@ def objective_add(
     *, user: Any, programme: Programme, text: str, theme: Code | None = None
 ) -> Objective:
     write_check(user, programme, "add objectives")
-    number = (programme.objectives.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    number = (
+        programme.objectives.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
     objective = Objective.objects.create(programme=programme, number=number, text=text, theme=theme)
     _audit(user, "objective.add", objective, number=number)
     return objective
@@ -143,8 +145,13 @@ def budget_line_add(
         raise ValidationError(
             {"year_starts_on": "Enter the first day of the financial year, 1 April."}
         )
-    if year_starts_on > programme.ends_on or dt.date(year_starts_on.year + 1, 3, 31) < programme.starts_on:
-        raise ValidationError({"year_starts_on": "The programme does not run in that financial year."})
+    if (
+        year_starts_on > programme.ends_on
+        or dt.date(year_starts_on.year + 1, 3, 31) < programme.starts_on
+    ):
+        raise ValidationError(
+            {"year_starts_on": "The programme does not run in that financial year."}
+        )
     if amount <= 0:
         raise ValidationError({"amount": "Enter the amount allocated, more than £0."})
     try:
@@ -194,7 +201,11 @@ def spend_record(
             {"quarter": f"{quarter.short} is not in the budget line's financial year."}
         )
     if amount < 0:
-        raise ValidationError({"amount": "Enter what was spent, £0 or more (a refund is a lower figure for the quarter)."})
+        raise ValidationError(
+            {
+                "amount": "Enter what was spent, £0 or more (a refund is a lower figure for the quarter)."
+            }
+        )
     if not source.strip():
         raise ValidationError({"source": "Say where the figure comes from."})
     spend, made = Spend.objects.get_or_create(
@@ -207,7 +218,15 @@ def spend_record(
         was = spend.amount
         spend.amount, spend.source, spend.entered_by = amount, source, user
         spend.save()
-    _audit(user, "spend.record", spend, line=budget_line.name, quarter=quarter.short, amount=amount, was=was)
+    _audit(
+        user,
+        "spend.record",
+        spend,
+        line=budget_line.name,
+        quarter=quarter.short,
+        amount=amount,
+        was=was,
+    )
     return spend
 
 
@@ -410,13 +429,13 @@ def risk_add(
 
 
 @transaction.atomic
-def body_add(
-    *, user: Any, programme: Programme, name: str, cadence_weeks: int
-) -> GovernanceBody:
+def body_add(*, user: Any, programme: Programme, name: str, cadence_weeks: int) -> GovernanceBody:
     write_check(user, programme, "set up governance")
     if not 1 <= cadence_weeks <= 52:
         raise ValidationError({"cadence_weeks": "Enter how many weeks apart it meets, 1 to 52."})
-    body = GovernanceBody.objects.create(programme=programme, name=name, cadence_weeks=cadence_weeks)
+    body = GovernanceBody.objects.create(
+        programme=programme, name=name, cadence_weeks=cadence_weeks
+    )
     _audit(user, "body.add", body, name=name)
     return body
 

@@ -11,6 +11,7 @@ from reachable.casework.synth import demo_casework, synth_cases
 from reachable.children.models import Child
 from reachable.custody.synth import synth_detentions
 from reachable.lines.synth import synth_lines
+from reachable.programmes.synth import synth_programmes
 from reachable.returns.models import PopulationReference
 from reachable.returns.synthetic_returns import demo_returns
 from reachable.synth.demo_users import DEMO_PASSWORD, DEMO_USERS
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             synth_cases(seed=seed, count=children // 5, user_id=system_user().pk)
             demo_casework()
             synth_lines(seed=seed, user_id=system_user().pk, child_links=15)
+            synth_programmes(seed=seed, user_id=system_user().pk)
             if not PopulationReference.objects.exists():
                 call_command("returns_population_load", verbosity=0)
             self.stdout.write("Sending synthetic minimum dataset returns and linking them...")

@@ -1,0 +1,652 @@
+"""Pages of the programme board. Reads ask ``access.read_check`` (board members, analysts, project
+leads); every change goes through one service, which asks ``access.write_check``."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from reachable.accounts.decorators import require_capability
+from reachable.accounts.permissions import can
+from reachable.audit.services import audit_record
+from reachable.lib.charts import line_chart
+from reachable.lib.exports import table_response
+from reachable.lib.forms import apply_service_errors
+from reachable.lib.tabular import chunks_save
+from reachable.lib.views import form_page, posted
+from reachable.programmes import access, importer, selectors, services
+from reachable.programmes import forms as pf
+from reachable.programmes.models import BoardPack, Deliverable, MeetingItem, Programme, Target
+from reachable.programmes.pack import PACK_STYLE_HASH, TargetRow, pack_build, target_row
+from reachable.programmes.periods import Quarter, quarters_between
+
+
+def _programme(request: HttpRequest, pk: int) -> Programme:
+    """The programme, if the user may read it: 403 for someone with no place on any programme,
+    404 for one the user is not on (its existence is not disclosed)."""
+    if not access.may_see_any(request.user):
+        raise PermissionDenied("The programme board is for board members and project leads.")
+    return selectors.programme_get(request.user, pk)
+
+
+def _edit_page(
+    request: HttpRequest,
+    programme: Programme,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    allowed: bool,
+) -> HttpResponse:
+    if not allowed:
+        raise PermissionDenied("Only the programme team (or the project's lead) can change this.")
+    back = reverse("programmes:programme", args=[programme.pk])
+    return form_page(
+        request,
+        form,
+        save,
+        title=title,
+        caption=programme.name,
+        back=back,
+        then="programmes:programme",
+        pk=programme.pk,
+    )
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    if not access.may_see_any(request.user):
+        raise PermissionDenied("The programme board is for board members and project leads.")
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {
+            "programmes": access.programmes_visible(request.user),
+            "may_create": access.may_create_programme(request.user),
+            "may_see_picture": access.may_see_picture(request.user),
+        },
+    )
+
+
+@require_capability("programmes.edit")
+def programme_new(request: HttpRequest) -> HttpResponse:
+    form = pf.ProgrammeForm(posted(request))
+    return form_page(
+        request,
+        form,
+        lambda d: services.programme_create(user=request.user, **d),
+        title="Set up a programme",
+        then="programmes:list",
+        back=reverse("programmes:list"),
+    )
+
+
+def _live_rows(programme: Programme) -> list[TargetRow]:
+    today = timezone.localdate()
+    return pack_build(programme, Quarter.containing(today)).targets
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    today = timezone.localdate()
+    content = pack_build(programme, Quarter.containing(today))
+    audit_record(user=request.user, action="programmes.view", obj=programme)
+    ended = [q for q in _quarters(programme) if q.ends_on < today]
+    issued = {p.quarter_starts_on for p in programme.packs.all()}
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "content": content,
+            "may_edit": access.may_edit(request.user, programme),
+            "projects_editable": set(
+                access.projects_editable(request.user, programme).values_list("pk", flat=True)
+            ),
+            "may_add_project_work": access.projects_editable(request.user, programme).exists(),
+            "packs": programme.packs.select_related("issued_by"),
+            "pack_form": pf.PackForm(
+                quarters=[(q.key(), q.label) for q in ended if q.starts_on not in issued]
+            ),
+            "preview_quarters": [
+                (q.key(), q.short) for q in reversed(_quarters(programme)) if q.starts_on <= today
+            ],
+            "bodies": programme.bodies.prefetch_related("meetings__items"),
+            "tables": EXPORTS,
+        },
+    )
+
+
+def _quarters(programme: Programme) -> list[Quarter]:
+    return quarters_between(programme.starts_on, programme.ends_on)
+
+
+@login_required
+def objective_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    form = pf.ObjectiveForm(posted(request))
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.objective_add(user=request.user, programme=programme, **d),
+        title="Add an objective",
+        allowed=access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def project_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    form = pf.ProjectForm(posted(request))
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.project_add(user=request.user, programme=programme, **d),
+        title="Add a project",
+        allowed=access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def deliverable_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    projects = access.projects_editable(request.user, programme)
+    form = pf.DeliverableForm(posted(request), programme=programme, projects=projects)
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.deliverable_add(user=request.user, programme=programme, **d),
+        title="Add a deliverable",
+        allowed=projects.exists() or access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = get_object_or_404(
+        Deliverable.objects.select_related("programme", "project"), pk=pk
+    )
+    programme = _programme(request, deliverable.programme_id)
+    may_update = access.may_edit_project(request.user, programme, deliverable.project)
+    form = pf.RagForm(posted(request)) if may_update else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Only the programme team or the project's lead can update it.")
+        done = _save(
+            request,
+            form,
+            lambda d: services.rag_record(user=request.user, deliverable=deliverable, **d),
+        )
+        if done:
+            return redirect("programmes:deliverable", pk=deliverable.pk)
+    audit_record(user=request.user, action="programmes.deliverable.view", obj=deliverable)
+    return render(
+        request,
+        "programmes/deliverable_detail.html",
+        {
+            "deliverable": deliverable,
+            "programme": programme,
+            "updates": deliverable.updates.select_related("recorded_by"),
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _save(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any]) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    return True
+
+
+@login_required
+def target_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    projects = access.projects_editable(request.user, programme)
+    form = pf.TargetForm(posted(request), programme=programme, projects=projects)
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.target_add(user=request.user, programme=programme, **d),
+        title="Set a target",
+        allowed=projects.exists() or access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Target.objects.select_related("programme", "project"), pk=pk)
+    programme = _programme(request, target.programme_id)
+    may_enter = not target.measure and access.may_edit_project(
+        request.user, programme, target.project
+    )
+    form = pf.ActualForm(posted(request)) if may_enter else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(
+                "Only the programme team or the project's lead can enter actuals, and a live target takes none."
+            )
+        if _save(
+            request, form, lambda d: services.actual_record(user=request.user, target=target, **d)
+        ):
+            return redirect("programmes:target", pk=target.pk)
+    today = timezone.localdate()
+    quarters = [q for q in quarters_between(target.starts_on, min(target.ends_on, today))]
+    rows = [(q, _quarter_value(target, q)) for q in quarters]
+    chart = (
+        line_chart(
+            target.name,
+            [q.short for q in quarters],
+            {"Actual in the quarter": [float(v) if v is not None else None for _, v in rows]},
+            y_label=target.unit,
+        )
+        if quarters
+        else None
+    )
+    row = target_row(target, Quarter.containing(today))
+    audit_record(user=request.user, action="programmes.target.view", obj=target)
+    return render(
+        request,
+        "programmes/target_detail.html",
+        {
+            "target": target,
+            "programme": programme,
+            "row": row,
+            "source_allowed": bool(
+                row and row.source_capability and can(request.user, row.source_capability)
+            ),
+            "chart": chart,
+            "actuals": target.actuals.select_related("entered_by"),
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _quarter_value(target: Target, quarter: Quarter) -> Any:
+    return target_row(target, quarter).this_quarter
+
+
+@login_required
+def budget_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    form = pf.BudgetForm(posted(request), programme=programme)
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.budget_line_add(user=request.user, programme=programme, **d),
+        title="Add a budget line",
+        allowed=access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def spend_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    quarters = [
+        (q.key(), q.label) for q in _quarters(programme) if q.starts_on <= timezone.localdate()
+    ]
+    form = pf.SpendForm(posted(request), programme=programme, quarters=quarters)
+
+    def save(d: dict[str, Any]) -> Any:
+        return services.spend_record(
+            user=request.user,
+            budget_line=d["budget_line"],
+            quarter=Quarter.parse(d["quarter"]),
+            amount=d["amount"],
+            source=d["source"],
+        )
+
+    return _edit_page(
+        request,
+        programme,
+        form,
+        save,
+        title="Record spend",
+        allowed=access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def spend_import(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    if not access.may_edit(request.user, programme):
+        raise PermissionDenied("Only the programme team can import spend.")
+    form = pf.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as work:
+            try:
+                path = chunks_save(upload.chunks(), Path(work), upload.name)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                result = importer.spend_import(
+                    user=request.user, programme=programme, path=path, filename=upload.name
+                )
+    refused = bool(form.errors or (result and result.errors))
+    return render(
+        request,
+        "programmes/spend_import.html",
+        {"programme": programme, "form": form, "result": result, "columns": importer.SPEND_COLUMNS},
+        status=400 if refused else 200,
+    )
+
+
+@login_required
+def spend_template(request: HttpRequest, pk: int) -> HttpResponse:
+    _programme(request, pk)
+    response = HttpResponse(importer.spend_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="spend-template.csv"'
+    return response
+
+
+@login_required
+def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    form = pf.RiskForm(posted(request))
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.risk_add(user=request.user, programme=programme, **d),
+        title="Record a risk or issue",
+        allowed=access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def body_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    form = pf.BodyForm(posted(request))
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.body_add(user=request.user, programme=programme, **d),
+        title="Add a board or group",
+        allowed=access.may_edit(request.user, programme),
+    )
+
+
+@login_required
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    form = pf.MeetingForm(posted(request), programme=programme)
+    return _edit_page(
+        request,
+        programme,
+        form,
+        lambda d: services.meeting_record(user=request.user, **d),
+        title="Record a meeting",
+        allowed=access.may_edit(request.user, programme),
+    )
+
+
+# ---------------------------------------------------------------- board packs
+
+
+@login_required
+@csp_update({"style-src": [PACK_STYLE_HASH]})  # type: ignore[arg-type]  # typed for one-argument views
+def pack_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pack for a quarter from today's data, not issued (nothing is kept)."""
+    programme = _programme(request, pk)
+    try:
+        quarter = Quarter.parse(request.GET.get("quarter", ""))
+    except ValueError:
+        quarter = Quarter.containing(timezone.localdate())
+    audit_record(
+        user=request.user,
+        action="programmes.pack.preview",
+        obj=programme,
+        detail={"quarter": quarter.short},
+    )
+    return HttpResponse(pack_build(programme, quarter).html())
+
+
+@login_required
+def pack_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    if request.method != "POST":
+        return redirect("programmes:programme", pk=programme.pk)
+    ended = [(q.key(), q.label) for q in _quarters(programme)]
+    form = pf.PackForm(request.POST, quarters=ended)
+    if form.is_valid():
+        try:
+            pack = services.pack_issue(
+                user=request.user,
+                programme=programme,
+                quarter=Quarter.parse(form.cleaned_data["quarter"]),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return redirect(
+                reverse("programmes:programme", args=[programme.pk]) + f"#pack-{pack.pk}"
+            )
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Issue a board pack",
+            "caption": programme.name,
+            "back": reverse("programmes:programme", args=[programme.pk]),
+            "submit": "Issue the pack",
+        },
+        status=400,
+    )
+
+
+@login_required
+@csp_update({"style-src": [PACK_STYLE_HASH]})  # type: ignore[arg-type]  # typed for one-argument views
+def pack_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """An issued pack exactly as it was issued."""
+    pack = get_object_or_404(BoardPack, pk=pk)
+    _programme(request, pack.programme_id)
+    if fmt not in {"html", "pdf"}:
+        raise Http404
+    audit_record(
+        user=request.user, action="programmes.pack.download", obj=pack, detail={"format": fmt}
+    )
+    name = f"board-pack-{pack.quarter_starts_on:%Y-%m}"
+    if fmt == "pdf":
+        response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return HttpResponse(pack.html)
+
+
+# ---------------------------------------------------------------- exports and the picture
+
+
+def _deliverables(p: Programme) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [
+            r.deliverable.title,
+            str(r.deliverable.project or ""),
+            str(r.deliverable.area or ""),
+            r.deliverable.owner,
+            r.deliverable.due_on,
+            r.update.get_status_display() if r.update else "",
+            r.update.get_rag_display() if r.update else "",
+            r.update.reason if r.update else "",
+            r.update.as_at if r.update else "",
+        ]
+        for r in pack_build(p, Quarter.containing(timezone.localdate())).deliverables
+    ]
+    return [
+        "Deliverable",
+        "Project",
+        "County",
+        "Owner",
+        "Due",
+        "Status",
+        "RAG",
+        "Reason",
+        "As at",
+    ], rows
+
+
+def _targets(p: Programme) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [
+            r.target.name,
+            str(r.target.project or ""),
+            r.target.unit,
+            r.target.baseline,
+            r.target.target,
+            r.target.starts_on,
+            r.target.ends_on,
+            r.this_quarter,
+            r.to_date,
+            r.source,
+        ]
+        for r in _live_rows(p)
+    ]
+    return [
+        "Target",
+        "Project",
+        "Unit",
+        "Baseline",
+        "Target",
+        "From",
+        "To",
+        "This quarter",
+        "To date",
+        "Source",
+    ], rows
+
+
+def _spend(p: Programme) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [
+            s.budget_line.name,
+            s.budget_line.year_starts_on,
+            Quarter(s.quarter_starts_on).short,
+            s.amount,
+            s.source,
+            str(s.entered_by),
+        ]
+        for line in p.budget.prefetch_related("spend__entered_by")
+        for s in line.spend.all()
+    ]
+    return ["Budget line", "Financial year from", "Quarter", "Amount", "Source", "Entered by"], rows
+
+
+def _risks(p: Programme) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [
+            r.get_kind_display(),
+            r.description,
+            r.owner,
+            r.get_rag_display(),
+            r.mitigation,
+            r.raised_on,
+            r.closed_on,
+        ]
+        for r in p.risks.all()
+    ]
+    return ["Kind", "Description", "Owner", "RAG", "Mitigation", "Raised", "Closed"], rows
+
+
+def _actions(p: Programme) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [
+            str(i.meeting.body),
+            i.meeting.held_on,
+            i.get_kind_display(),
+            i.text,
+            i.owner,
+            i.due_on,
+            i.done_on,
+        ]
+        for i in MeetingItem.objects.filter(meeting__body__programme=p).select_related(
+            "meeting__body"
+        )
+    ]
+    return ["Board or group", "Meeting", "Kind", "Text", "Owner", "Due", "Done"], rows
+
+
+EXPORTS: dict[str, Callable[[Programme], tuple[list[str], list[list[Any]]]]] = {
+    "deliverables": _deliverables,
+    "targets": _targets,
+    "spend": _spend,
+    "risks": _risks,
+    "meetings": _actions,
+}
+
+
+@login_required
+def programme_export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+    programme = _programme(request, pk)
+    if table not in EXPORTS or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    header, rows = EXPORTS[table](programme)
+    audit_record(
+        user=request.user,
+        action="programmes.export",
+        obj=programme,
+        detail={"table": table, "format": fmt},
+    )
+    return table_response(filename=f"{table}", header=header, rows=rows, fmt=fmt)
+
+
+@require_capability("programmes.picture")
+def picture(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    latest = Quarter.containing(today)
+    problem = ""
+    asked = request.GET.get("quarter")
+    quarter = latest
+    if asked:
+        try:
+            quarter = Quarter.parse(asked)
+        except ValueError:
+            problem = "Choose a quarter from the list."
+        else:
+            if quarter > latest:
+                quarter, problem = (
+                    latest,
+                    "That quarter has not started yet: choose one from the list.",
+                )
+    found = selectors.partnership_picture(request.user, quarter)
+    choices = list(reversed(quarters_between(dt_start(today), today)))
+    audit_record(
+        user=request.user,
+        action="programmes.picture.view",
+        detail={"quarter": quarter.short, "exact": found.exact},
+    )
+    return render(
+        request,
+        "programmes/picture.html",
+        {"picture": found, "quarters": choices, "problem": problem},
+        status=400 if problem else 200,
+    )
+
+
+def dt_start(today: Any) -> Any:
+    """The picture offers the last three years of quarters."""
+    return today.replace(year=today.year - 3)
