@@ -7,6 +7,7 @@ see what has to be made in both places. A URL with no entry in ENDPOINTS fails
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,10 @@ SEE_CHILDREN = CASEWORK | {PARTNER}
 EXPLOITATION = frozenset({EXPLOIT, MANAGER})
 NOBODY: frozenset[str] = frozenset()
 LINES_PICTURE = frozenset({INTEL, ANALYST, PROGRAMME, MANAGER})
+# The programme board: board members and analysts read; the programme team (a programme lead
+# named as its editor, as the factories make the actor) changes it.
+PROGRAMME_READ = frozenset({PROGRAMME, ANALYST})
+PROGRAMME_TEAM = frozenset({PROGRAMME})
 
 # Where each role's person sits in the bundled partnership: (agency, team).
 ACTORS = {
@@ -233,6 +238,37 @@ ENDPOINTS: dict[str, Endpoint] = {
     "lines:import_template": Endpoint(frozenset({INTEL}), kwargs={"kind": "sightings"}),
     "lines:picture": Endpoint(LINES_PICTURE),
     "lines:picture_export": Endpoint(LINES_PICTURE, kwargs={"table": "flows", "fmt": "csv"}),
+    # The programme board.
+    "programmes:list": Endpoint(PROGRAMME_READ),
+    "programmes:programme_new": Endpoint(PROGRAMME_TEAM),
+    "programmes:picture": Endpoint(frozenset({PROGRAMME, ANALYST, MANAGER, ADMIN})),
+    "programmes:programme": Endpoint(PROGRAMME_READ, factory=lambda: _a_programme()),
+    "programmes:objective_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:project_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:deliverable_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:target_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:budget_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:spend_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:spend_import": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:risk_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:body_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:meeting_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:spend_template": Endpoint(PROGRAMME_READ, factory=lambda: _a_programme()),
+    "programmes:pack_preview": Endpoint(PROGRAMME_READ, factory=lambda: _a_programme()),
+    # POST only: a GET goes back to the programme.
+    "programmes:pack_issue": Endpoint(
+        PROGRAMME_READ, factory=lambda: _a_programme(), ok_status=302
+    ),
+    "programmes:export": Endpoint(
+        PROGRAMME_READ,
+        factory=lambda: _a_programme(),
+        kwargs={"table": "deliverables", "fmt": "xlsx"},
+    ),
+    "programmes:deliverable": Endpoint(PROGRAMME_READ, factory=lambda: _a_deliverable()),
+    "programmes:target": Endpoint(PROGRAMME_READ, factory=lambda: _a_target()),
+    "programmes:pack_download": Endpoint(
+        PROGRAMME_READ, factory=lambda: _a_pack(), kwargs={"fmt": "pdf"}
+    ),
     "api:line-list": Endpoint(frozenset({INTEL}), api=True),
     "api:line-detail": Endpoint(frozenset({INTEL}), api=True, factory=lambda: _a_line()),
     # POST only: a GET from someone allowed is 405.
@@ -835,6 +871,43 @@ def _a_location() -> Any:
     from reachable.lines.tests.helpers import a_location
 
     return a_location()
+
+
+def _a_programme() -> Any:
+    """A programme whose team includes every programme lead, the matrix's actor among them."""
+    from reachable.accounts.models import Membership
+    from reachable.programmes.tests.helpers import a_programme
+
+    programme = a_programme()
+    leads = Membership.objects.filter(role=PROGRAMME).values_list("user", flat=True)
+    programme.editors.add(*leads)
+    return programme
+
+
+def _a_deliverable() -> Any:
+    from reachable.programmes.tests.helpers import a_deliverable
+
+    return a_deliverable(_a_programme())
+
+
+def _a_target() -> Any:
+    from reachable.programmes.tests.helpers import a_target
+
+    return a_target(_a_programme())
+
+
+def _a_pack() -> Any:
+    from reachable.programmes.models import BoardPack
+
+    return BoardPack.objects.create(
+        programme=_a_programme(),
+        quarter_starts_on=dt.date(2026, 4, 1),
+        issued_at=timezone.now(),
+        issued_by=_someone(),
+        html="<p>pack</p>",
+        pdf=b"%PDF-1.7 pack",
+        sha256="0" * 64,
+    )
 
 
 def _someone() -> Any:

@@ -80,13 +80,11 @@ def test_the_board_shows_the_number_the_source_page_shows() -> None:
         _engaged(day)
     programme = a_programme(starts_on=dt.date(year, 1, 1))
     target = a_target(programme, starts_on=dt.date(year, 1, 1), ends_on=dt.date(year, 12, 31))
-    board = page(
-        signed_in_client(lead()).get(reverse("programmes:target", args=[target.pk]))
-    )
+    board = page(signed_in_client(lead()).get(reverse("programmes:target", args=[target.pk])))
     dashboard = signed_in_client(person("team_manager", "norfolk-childrens", "norfolk-mace"))
     source = dashboard.get(reverse("custody:dashboard") + f"?year={year}")
     assert source.context["f"].children_engaged == 3
-    assert "To date</dt><dd class=\"govuk-summary-list__value\">3</dd>" in board.replace("\n", "")
+    assert 'To date</dt><dd class="govuk-summary-list__value">3</dd>' in board.replace("\n", "")
     assert "Counted live: Custody early intervention" in board
 
 

@@ -45,7 +45,10 @@ def _quarter_recorded():
     )
     a_deliverable(programme, title="Workshops for custody staff", objective=objective)
     sessions = a_target(
-        programme, name="Preventative sessions in schools", measure="", unit="sessions",
+        programme,
+        name="Preventative sessions in schools",
+        measure="",
+        unit="sessions",
         target=Decimal(120),
     )
     services.actual_record(
