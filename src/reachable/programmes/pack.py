@@ -63,6 +63,8 @@ figure { margin: 0.6em 0; break-inside: avoid; }
 figure img { max-width: 100%; }
 figcaption { font-size: 9pt; color: #505a5f; }
 @media print { .contents a { color: #0b0c0c; text-decoration: none; } }
+@media screen { .contents li { margin-bottom: 0.5em; }
+  .contents a { display: inline-block; min-height: 24px; line-height: 24px; } }
 """
 PACK_STYLE_HASH = (
     "'sha256-" + base64.b64encode(hashlib.sha256(PACK_CSS.encode()).digest()).decode() + "'"
