@@ -177,7 +177,19 @@ def _entered(target: Target, start: dt.date, end: dt.date) -> Decimal | None:
     return max(actuals, key=lambda a: a.period_ends_on).value
 
 
-def target_row(target: Target, quarter: Quarter) -> TargetRow:
+MeasureCache = dict[tuple[str, dt.date, dt.date], Decimal | None]
+
+
+def _live(key: str, start: dt.date, end: dt.date, cache: MeasureCache | None) -> Decimal | None:
+    """A measure's value; targets that share a measure and dates are counted once per pack."""
+    if cache is None:
+        return measure_value(key, start, end)
+    if (key, start, end) not in cache:
+        cache[key, start, end] = measure_value(key, start, end)
+    return cache[key, start, end]
+
+
+def target_row(target: Target, quarter: Quarter, cache: MeasureCache | None = None) -> TargetRow:
     end = min(target.ends_on, quarter.ends_on)
     in_quarter = target.starts_on <= quarter.ends_on and target.ends_on >= quarter.starts_on
     q_start = max(target.starts_on, quarter.starts_on)
@@ -185,8 +197,8 @@ def target_row(target: Target, quarter: Quarter) -> TargetRow:
         measure = MEASURES[target.measure]
         return TargetRow(
             target,
-            measure_value(target.measure, q_start, end) if in_quarter else None,
-            measure_value(target.measure, target.starts_on, end)
+            _live(target.measure, q_start, end, cache) if in_quarter else None,
+            _live(target.measure, target.starts_on, end, cache)
             if target.starts_on <= end
             else None,
             f"Counted live: {measure.source}",
@@ -297,7 +309,8 @@ def pack_build(
     targets = programme.targets.prefetch_related(
         Prefetch("actuals"), "actuals__entered_by"
     ).select_related("project")
-    content.targets = [target_row(t, quarter) for t in targets if t.starts_on <= as_at]
+    cache: MeasureCache = {}
+    content.targets = [target_row(t, quarter, cache) for t in targets if t.starts_on <= as_at]
     content.spend = _spend_rows(programme, quarter)
     content.risks = list(
         programme.risks.filter(raised_on__lte=as_at)

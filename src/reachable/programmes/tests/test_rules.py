@@ -159,7 +159,8 @@ def test_spend_without_a_budget_line_is_refused_naming_it(tmp_path: Path) -> Non
     result = importer.spend_import(
         user=lead(), programme=programme, path=upload, filename="spend.csv"
     )
-    assert result.errors == [] and result.written == 1
+    assert result.errors == []
+    assert result.written == 1
     assert Spend.objects.get().amount == Decimal("41250.00")
 
 
