@@ -7,6 +7,7 @@ from reachable.casework.api import CaseViewSet, ReferralViewSet
 from reachable.children.api import ChildViewSet
 from reachable.core.api import AgencyViewSet, AreaViewSet, CodeViewSet, TeamViewSet
 from reachable.lines.api import LineViewSet, PictureView
+from reachable.programmes.api import PartnershipPictureView, ProgrammeViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
@@ -17,11 +18,13 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("teams", TeamViewSet, basename="team")
 router.register("codes", CodeViewSet, basename="code")
 router.register("lines", LineViewSet, basename="line")
+router.register("programmes", ProgrammeViewSet, basename="programme")
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
     path("lines-picture/", PictureView.as_view(), name="lines-picture"),
+    path("partnership-picture/", PartnershipPictureView.as_view(), name="partnership-picture"),
     path("", include(router.urls)),
 ]

@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # GOV.UK Design System colours, in the order series take them.
 COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#505a5f"]
@@ -154,6 +155,8 @@ def bar_chart(
         axes.set_yticks([i + (count - 1) * height / 2 for i in range(len(labels))], labels)
         axes.invert_yaxis()
         axes.set_xlabel(y_label)
+        if all(isinstance(v, int) for values in series.values() for v in values if v is not None):
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.2 of a thing
         axes.grid(axis="x", color=GRID, linewidth=0.5)
         axes.grid(axis="y", visible=False)
         if count > 1:

@@ -41,15 +41,18 @@ RAG_ORDER: dict[str | None, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, None
 
 PACK_CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm;
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }
-  @bottom-left { content: string(packtitle); font-size: 9pt; } }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt;
+    font-family: Arial, "Liberation Sans", sans-serif; }
+  @bottom-left { content: string(packtitle); font-size: 9pt;
+    font-family: Arial, "Liberation Sans", sans-serif; } }
 body { font-family: Arial, "Liberation Sans", sans-serif; color: #0b0c0c; font-size: 11pt;
   line-height: 1.4; max-width: 60em; margin: 0 auto; padding: 1em; }
 h1 { font-size: 22pt; string-set: packtitle content(); margin-bottom: 0.2em; }
 h2 { font-size: 16pt; margin-top: 1.6em; break-after: avoid; }
 h3 { font-size: 13pt; break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1.2em; font-size: 10pt; }
-caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; break-after: avoid; }
+thead { display: table-header-group; }
 th, td { border-bottom: 1px solid #b1b4b6; padding: 0.3em 0.4em; text-align: left;
   vertical-align: top; }
 td.n, th.n { text-align: right; }

@@ -269,6 +269,13 @@ ENDPOINTS: dict[str, Endpoint] = {
     "programmes:pack_download": Endpoint(
         PROGRAMME_READ, factory=lambda: _a_pack(), kwargs={"fmt": "pdf"}
     ),
+    "api:programme-list": Endpoint(PROGRAMME_READ, api=True),
+    "api:programme-detail": Endpoint(PROGRAMME_READ, api=True, factory=lambda: _a_programme()),
+    # POST only: a GET from someone allowed is 405.
+    "api:programme-spend-import": Endpoint(
+        PROGRAMME_READ, api=True, factory=lambda: _a_programme(), ok_status=405
+    ),
+    "api:partnership-picture": Endpoint(frozenset({PROGRAMME, ANALYST, MANAGER, ADMIN}), api=True),
     "api:line-list": Endpoint(frozenset({INTEL}), api=True),
     "api:line-detail": Endpoint(frozenset({INTEL}), api=True, factory=lambda: _a_line()),
     # POST only: a GET from someone allowed is 405.
