@@ -33,7 +33,8 @@ matplotlib.rcParams.update(
     {
         "svg.hashsalt": "reachable",
         "svg.fonttype": "none",  # text stays text: smaller, and selectable in a PDF
-        "font.family": ["Arial", "Liberation Sans", "DejaVu Sans"],
+        "font.family": "sans-serif",  # a generic family: missing fonts fall through silently
+        "font.sans-serif": ["Arial", "Liberation Sans", "DejaVu Sans"],
         "font.size": 10,
         "axes.edgecolor": GRID,
         "axes.labelcolor": TEXT,

@@ -10,14 +10,17 @@ from reachable.core.models import Area, Code
 from reachable.lib.forms import GovukDateField, pick_one, radios, text_area
 from reachable.programmes.measures import UNITS, measure_choices
 from reachable.programmes.models import (
+    STAKEHOLDER_THEMES,
     THEMES,
     BudgetLine,
     GovernanceBody,
     Objective,
+    PolicyReview,
     Programme,
     Project,
     Rag,
     Risk,
+    StakeholderResponse,
     Status,
 )
 
@@ -287,3 +290,41 @@ class ImportForm(forms.Form):
         "e.g. 2026-04-01), amount and source.",
         error_messages={"required": "Choose a file to upload."},
     )
+
+
+class ResponseForm(forms.Form):
+    kind = radios(
+        "Survey or workshop", StakeholderResponse.Kind.choices, "Choose survey or workshop."
+    )
+    area = forms.ModelChoiceField(_counties(), label="County", **pick_one("Choose the county."))
+    received_on = GovukDateField(label="Received on")
+    respondent_role = forms.CharField(
+        label="Respondent's role",
+        max_length=200,
+        help_text="For example 'Police officer' or 'School safeguarding lead'. Never a name.",
+        error_messages={"required": "Enter the respondent's kind of role."},
+    )
+    summary = text_area("What they said", "Summarise the response.", rows=4)
+    themes = forms.ModelMultipleChoiceField(
+        Code.objects.none(),
+        label="Themes",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Code the response to at least one theme."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Code.objects.filter(  # type: ignore[attr-defined]
+            code_list__key=STAKEHOLDER_THEMES, active=True
+        ).order_by("order")
+
+
+class PolicyForm(forms.Form):
+    policy_area = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the policy area."}
+    )
+    document = forms.CharField(max_length=300, error_messages={"required": "Name the document."})
+    owner = forms.CharField(max_length=200, error_messages={"required": "Enter who owns it."})
+    status = radios("Status", PolicyReview.Status.choices, "Choose the review's status.")
+    finding = text_area("Finding", rows=3)
+    recommendation = text_area("Recommendation", rows=3)

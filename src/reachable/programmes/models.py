@@ -17,6 +17,7 @@ from django.db import models
 from reachable.core.models import Area, Code
 
 THEMES = "thematic-area"
+STAKEHOLDER_THEMES = "stakeholder-theme"
 
 
 def _user(**kwargs: Any) -> Any:
@@ -335,3 +336,56 @@ class BoardPack(models.Model):
 
     def __str__(self) -> str:
         return f"Board pack for the quarter from {self.quarter_starts_on:%B %Y}"
+
+
+class StakeholderResponse(models.Model):
+    """One survey or workshop response (seed 003's stakeholder mapping), coded to themes."""
+
+    class Kind(models.TextChoices):
+        SURVEY = "survey", "Survey"
+        WORKSHOP = "workshop", "Workshop"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField()
+    respondent_role = models.CharField(
+        max_length=200, help_text="The respondent's kind of role, never their name."
+    )
+    summary = models.TextField()
+    themes = models.ManyToManyField(
+        Code, related_name="+", limit_choices_to={"code_list__key": STAKEHOLDER_THEMES}
+    )
+    recorded_by = _user()
+
+    class Meta:
+        ordering = ["-received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} response, {self.area}, {self.received_on:%d %b %Y}"
+
+
+class PolicyReview(models.Model):
+    """A policy reviewed for the programme: what was found and what is recommended."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Under review"
+        RECOMMENDED = "recommended", "Recommendation made"
+        ACCEPTED = "accepted", "Accepted"
+        IMPLEMENTED = "implemented", "Implemented"
+        DECLINED = "declined", "Declined"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="policies")
+    policy_area = models.CharField(max_length=200)
+    document = models.CharField(max_length=300)
+    owner = models.CharField(max_length=200)
+    finding = models.TextField(blank=True)
+    recommendation = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    updated_on = models.DateField()
+
+    class Meta:
+        ordering = ["policy_area", "document"]
+
+    def __str__(self) -> str:
+        return self.document

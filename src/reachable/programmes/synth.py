@@ -32,11 +32,13 @@ from reachable.programmes.models import (
     Meeting,
     MeetingItem,
     Objective,
+    PolicyReview,
     Programme,
     Project,
     RagUpdate,
     Risk,
     Spend,
+    StakeholderResponse,
     Target,
 )
 from reachable.programmes.periods import Quarter, quarters_between
@@ -175,6 +177,79 @@ def _meetings(rng: random.Random, body: GovernanceBody, start: dt.date, today: d
             else None,
         )
         day += dt.timedelta(weeks=body.cadence_weeks)
+
+
+RESPONSES = [
+    (
+        "Children are contacted through social media and offered money or status.",
+        ["grooming", "targeting"],
+    ),
+    (
+        "Children travel by train to coastal towns; staff at stations do not know whom to call.",
+        ["transport", "enablers"],
+    ),
+    ("Children excluded from school are picked out first.", ["vulnerability", "targeting"]),
+    ("Cannabis debts are used to control children.", ["substances", "risks"]),
+    ("Several separate boards cover county lines, so information does not flow.", ["barriers"]),
+    ("Different service boundaries make joint working across the county hard.", ["barriers"]),
+    ("The exploitation panel gives a shared picture of each child.", ["enablers"]),
+]
+POLICIES = [
+    (
+        "Missing children",
+        "Return home interview protocol",
+        "Children's services",
+        "Interviews are not offered out of hours.",
+        "Offer interviews within 72 hours, evenings included.",
+        "accepted",
+    ),
+    (
+        "Education",
+        "Exclusions guidance",
+        "Education",
+        "Exclusion is not flagged to the exploitation team.",
+        "Notify the team of every permanent exclusion.",
+        "recommended",
+    ),
+    ("Policing", "Custody detention of children", "Police", "", "", "open"),
+]
+
+
+def _insight(
+    rng: random.Random, programme: Programme, user: User, counties: dict[str, Area], today: dt.date
+) -> None:
+    """Stakeholder responses coded to themes, and a policy review tracker (seed 003)."""
+    themes = {c.code: c for c in Code.objects.filter(code_list__key="stakeholder-theme")}
+    roles = [
+        "Police officer",
+        "School safeguarding lead",
+        "Youth worker",
+        "Social worker",
+        "Health practitioner",
+    ]
+    for number in range(40):
+        summary, codes = RESPONSES[number % len(RESPONSES)]
+        response = StakeholderResponse.objects.create(
+            programme=programme,
+            kind="survey" if number % 3 else "workshop",
+            area=counties[rng.choice(sorted(COUNTY_DELIVERABLES))],
+            received_on=programme.starts_on + dt.timedelta(days=rng.randrange(20, 150)),
+            respondent_role=rng.choice(roles),
+            summary=summary,
+            recorded_by=user,
+        )
+        response.themes.set([themes[c] for c in codes if c in themes])
+    for area, document, owner, finding, recommendation, status in POLICIES:
+        PolicyReview.objects.create(
+            programme=programme,
+            policy_area=area,
+            document=document,
+            owner=owner,
+            finding=finding,
+            recommendation=recommendation,
+            status=status,
+            updated_on=min(today, programme.starts_on + dt.timedelta(days=200)),
+        )
 
 
 @transaction.atomic

@@ -253,6 +253,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     "programmes:risk_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
     "programmes:body_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
     "programmes:meeting_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:stakeholders": Endpoint(PROGRAMME_READ, factory=lambda: _a_programme()),
+    "programmes:response_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
+    "programmes:policy": Endpoint(PROGRAMME_READ, factory=lambda: _a_programme()),
+    "programmes:policy_new": Endpoint(PROGRAMME_TEAM, factory=lambda: _a_programme()),
     "programmes:spend_template": Endpoint(PROGRAMME_READ, factory=lambda: _a_programme()),
     "programmes:pack_preview": Endpoint(PROGRAMME_READ, factory=lambda: _a_programme()),
     # POST only: a GET goes back to the programme.

@@ -22,14 +22,13 @@ from reachable.programmes.tests.test_measures import _engaged
 from reachable.testing import signed_in_client
 
 pytestmark = pytest.mark.django_db
-JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 def _upload(client, programme, text: str):
     return client.post(
         f"/api/programmes/{programme.pk}/spend/",
         {"file": SimpleUploadedFile("spend.csv", text.encode(), "text/csv")},
-        **JSON,
+        HTTP_ACCEPT="application/json",
     )
 
 
@@ -65,7 +64,11 @@ def test_the_programme_in_the_api_carries_the_figures_the_page_shows() -> None:
     a_target(programme)
     for days in (3, 5):
         _engaged(programme.starts_on + dt.timedelta(days=days))
-    body = signed_in_client(board_member()).get(f"/api/programmes/{programme.pk}/", **JSON).json()
+    body = (
+        signed_in_client(board_member())
+        .get(f"/api/programmes/{programme.pk}/", HTTP_ACCEPT="application/json")
+        .json()
+    )
     assert [d["title"] for d in body["deliverables"]] == ["Pilot launched"]
     [target] = body["targets"]
     assert Decimal(target["to_date"]) == 2
