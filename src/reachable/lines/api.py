@@ -4,9 +4,6 @@ aggregate picture."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -18,8 +15,8 @@ from rest_framework.views import APIView
 
 from reachable.accounts.decorators import HasCapability
 from reachable.audit.services import audit_record
+from reachable.lib.api_uploads import import_response, problem
 from reachable.lib.converters import RECORD_ID_REGEX
-from reachable.lib.tabular import chunks_save
 from reachable.lines import importer, network, selectors
 from reachable.lines.access import exact_child_counts
 from reachable.lines.models import Line
@@ -103,32 +100,16 @@ class LineViewSet(viewsets.ViewSet):
     def import_file(self, request: Request) -> Response:
         """The page's import: every row or none, problems by row, column, value and fix."""
         kind, upload = request.data.get("kind", ""), request.FILES.get("file")
-        if kind not in importer.COLUMNS or upload is None:
-            return Response(
-                {
-                    "problems": [
-                        {
-                            "row": 0,
-                            "column": "kind" if upload else "file",
-                            "value": kind,
-                            "message": f"Send kind (one of {', '.join(importer.COLUMNS)}) "
-                            "and the file.",
-                        }
-                    ]
-                },
-                status=status.HTTP_400_BAD_REQUEST,
+        if kind not in importer.COLUMNS:
+            return problem(
+                "kind", kind, f"Send kind (one of {', '.join(importer.COLUMNS)}) and the file."
             )
-        with tempfile.TemporaryDirectory() as held:
-            path = chunks_save(upload.chunks(), Path(held), upload.name or "upload.csv")
-            result = importer.lines_import(
-                user=request.user, kind=kind, path=path, filename=upload.name or ""
-            )
-        if result.errors:
-            return Response(
-                {"problems": [e.__dict__ for e in result.errors[:500]]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        return Response({"written": result.written, "notes": result.notes})
+        return import_response(
+            upload,
+            lambda path, name: importer.lines_import(
+                user=request.user, kind=kind, path=path, filename=name
+            ),
+        )
 
 
 class PictureView(APIView):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from reachable.accounts.permissions import can, holds
 from reachable.accounts.roles import Role
@@ -70,10 +70,6 @@ def write_check(
 
 def may_create_programme(user: Any) -> bool:
     return holds(user, Role.PROGRAMME_LEAD)
-
-
-def editable_projects_q(user: Any) -> Q:
-    return Q(lead=user.pk)
 
 
 def may_see_picture(user: Any) -> bool:

@@ -4,8 +4,6 @@ and the partnership picture."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -21,8 +19,8 @@ from rest_framework.views import APIView
 
 from reachable.accounts.decorators import HasCapability
 from reachable.audit.services import audit_record
+from reachable.lib.api_uploads import import_response
 from reachable.lib.converters import RECORD_ID_REGEX
-from reachable.lib.tabular import chunks_save
 from reachable.programmes import access, importer
 from reachable.programmes.models import Programme
 from reachable.programmes.pack import pack_build
@@ -45,8 +43,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "funder", "grant_holder", "starts_on", "ends_on", "summary"]
 
 
-def _detail(programme: Programme) -> dict[str, Any]:
-    content = pack_build(programme, Quarter.containing(timezone.localdate()))
+def _detail(programme: Programme, exact: bool) -> dict[str, Any]:
+    content = pack_build(programme, Quarter.containing(timezone.localdate()), exact=exact)
     return {
         **ProgrammeSerializer(programme).data,
         "deliverables": [
@@ -105,7 +103,7 @@ class ProgrammeViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         programme = get_object_or_404(access.programmes_visible(request.user), pk=int(pk))
         audit_record(user=request.user, action="programmes.api.view", obj=programme)
-        return Response(_detail(programme))
+        return Response(_detail(programme, access.exact_child_counts(request.user)))
 
     @extend_schema(
         request={
@@ -126,27 +124,12 @@ class ProgrammeViewSet(viewsets.ViewSet):
         """The page's spend import: every row or none, problems by row, column, value and fix."""
         programme = get_object_or_404(access.programmes_visible(request.user), pk=int(pk))
         access.write_check(request.user, programme, "import spend")
-        upload = request.FILES.get("file")
-        if upload is None:
-            return Response(
-                {
-                    "problems": [
-                        {"row": 0, "column": "file", "value": "", "message": "Send the file."}
-                    ]
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        with tempfile.TemporaryDirectory() as held:
-            path = chunks_save(upload.chunks(), Path(held), upload.name or "spend.csv")
-            result = importer.spend_import(
-                user=request.user, programme=programme, path=path, filename=upload.name or ""
-            )
-        if result.errors:
-            return Response(
-                {"problems": [e.__dict__ for e in result.errors[:500]]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        return Response({"written": result.written, "notes": result.notes})
+        return import_response(
+            request.FILES.get("file"),
+            lambda path, name: importer.spend_import(
+                user=request.user, programme=programme, path=path, filename=name
+            ),
+        )
 
 
 class PartnershipPictureView(APIView):

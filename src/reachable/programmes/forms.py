@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from reachable.accounts.models import User
+from reachable.accounts.selectors import people_to_pick
 from reachable.core.models import Area, Code
 from reachable.lib.forms import GovukDateField, pick_one, radios, text_area
 from reachable.programmes.measures import UNITS, measure_choices
@@ -91,7 +93,19 @@ class ProjectForm(forms.Form):
     area = forms.ModelChoiceField(
         _counties(), label="County", required=False, empty_label="All counties"
     )
+    lead = forms.ModelChoiceField(
+        User.objects.none(),
+        label="Project lead",
+        required=False,
+        empty_label="None yet",
+        help_text="The project lead sees the programme and updates this project's "
+        "deliverables, RAG, targets and actuals.",
+    )
     summary = text_area("Summary", rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = people_to_pick(User.objects.all())  # type: ignore[attr-defined]
 
 
 class _ProgrammePartForm(forms.Form):

@@ -34,7 +34,9 @@ def spend_template() -> str:
     return template_csv(SPEND_COLUMNS)
 
 
-def _write(programme: Programme, user: Any, row: dict[str, str]) -> None:
+def _write(
+    programme: Programme, user: Any, row: dict[str, str], seen: set[tuple[int, Quarter]]
+) -> None:
     day = cell_date(row, "quarter")
     assert day is not None  # required: the loop refuses an empty cell first
     try:
@@ -44,6 +46,11 @@ def _write(programme: Programme, user: Any, row: dict[str, str]) -> None:
             "quarter", "Enter the quarter's first day: 1 January, 1 April, 1 July or 1 October."
         ) from None
     line = services.budget_line_find(programme, row["budget_line"], quarter)
+    if (line.pk, quarter) in seen:
+        raise CellProblem(
+            "quarter", f"{line.name} in {quarter.short} is already in this file: keep one row."
+        )
+    seen.add((line.pk, quarter))
     amount = cell_decimal(row, "amount", example="41250.00")
     assert amount is not None
     services.spend_record(
@@ -53,6 +60,7 @@ def _write(programme: Programme, user: Any, row: dict[str, str]) -> None:
 
 def spend_import(*, user: Any, programme: Programme, path: Path, filename: str) -> ImportResult:
     write_check(user, programme, "import spend")
+    seen: set[tuple[int, Quarter]] = set()
 
     def audited(result: ImportResult) -> None:
         audit_record(
@@ -67,6 +75,6 @@ def spend_import(*, user: Any, programme: Programme, path: Path, filename: str) 
         columns=SPEND_COLUMNS,
         path=path,
         filename=filename,
-        write_row=lambda row: _write(programme, user, row),
+        write_row=lambda row: _write(programme, user, row, seen),
         on_success=audited,
     )

@@ -178,7 +178,9 @@ def _disruptions(start: dt.date, end: dt.date, county: Area | None) -> QuerySet[
 
 
 def lines_closed(start: dt.date, end: dt.date, county: Area | None) -> Decimal:
-    closures = _disruptions(start, end, county).filter(kind__in=Disruption.CLOSURES)
+    closures = _disruptions(start, end, county).filter(
+        kind__in=Disruption.CLOSURES, lines__isnull=False
+    )
     return _count(closures.values("lines"), "lines")
 
 

@@ -119,7 +119,9 @@ class BudgetLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.year_starts_on.year}-{(self.year_starts_on.year + 1) % 100:02d}"
+        from reachable.programmes.periods import Quarter
+
+        return f"{self.name} {Quarter.containing(self.year_starts_on).financial_year_label}"
 
 
 class Spend(models.Model):

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from reachable.lib.charts import Chart, bar_chart, line_chart
+from reachable.lib.suppression import HIGH, LOW, SUPPRESSED
 from reachable.programmes.measures import MEASURES, UNITS, measure_value
 from reachable.programmes.models import (
     Deliverable,
@@ -84,11 +85,23 @@ class DeliverableRow:
         return self.update.rag if self.update else None
 
 
+def figure_text(value: Decimal | str | None) -> str:
+    """A figure as the pages print it: 1,234 or 12.5; "[c]" as it is; a dash for no figure."""
+    if value is None:
+        return "\u2013"  # an en dash: no figure
+    if isinstance(value, str):
+        return value
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 @dataclass
 class TargetRow:
+    """A target's figures; a live count of children of 1 to 4 reads ``[c]`` for all but analysts
+    (as on the partnership picture, whose hidden cells a target's figure must not give away)."""
+
     target: Target
-    this_quarter: Decimal | None
-    to_date: Decimal | None
+    this_quarter: Decimal | str | None
+    to_date: Decimal | str | None
     source: str
     source_page: str = ""  # URL name, for pages that link to where the figure comes from
     source_capability: str = ""
@@ -98,14 +111,24 @@ class TargetRow:
         return UNITS.get(self.target.unit, self.target.unit)
 
     @property
+    def this_quarter_text(self) -> str:
+        return figure_text(self.this_quarter)
+
+    @property
+    def to_date_text(self) -> str:
+        return figure_text(self.to_date)
+
+    @property
     def share_of_target(self) -> Decimal | None:
-        if self.to_date is None or not self.target.target or self.target.lower_is_better:
+        if not isinstance(self.to_date, Decimal) or not self.target.target:
+            return None
+        if self.target.lower_is_better:
             return None
         return (Decimal(100) * self.to_date / self.target.target).quantize(Decimal("1"))
 
     @property
     def met(self) -> bool | None:
-        if self.to_date is None:
+        if not isinstance(self.to_date, Decimal):
             return None
         if self.target.lower_is_better:
             return self.to_date <= self.target.target
@@ -192,7 +215,15 @@ def _live(key: str, start: dt.date, end: dt.date, cache: MeasureCache | None) ->
     return cache[key, start, end]
 
 
-def target_row(target: Target, quarter: Quarter, cache: MeasureCache | None = None) -> TargetRow:
+def _shown(value: Decimal | None, target: Target, exact: bool) -> Decimal | str | None:
+    if exact or value is None or target.unit != "children" or not target.measure:
+        return value
+    return SUPPRESSED if LOW <= value <= HIGH else value
+
+
+def target_row(
+    target: Target, quarter: Quarter, cache: MeasureCache | None = None, *, exact: bool = False
+) -> TargetRow:
     end = min(target.ends_on, quarter.ends_on)
     in_quarter = target.starts_on <= quarter.ends_on and target.ends_on >= quarter.starts_on
     q_start = max(target.starts_on, quarter.starts_on)
@@ -200,10 +231,16 @@ def target_row(target: Target, quarter: Quarter, cache: MeasureCache | None = No
         measure = MEASURES[target.measure]
         return TargetRow(
             target,
-            _live(target.measure, q_start, end, cache) if in_quarter else None,
-            _live(target.measure, target.starts_on, end, cache)
-            if target.starts_on <= end
-            else None,
+            _shown(
+                _live(target.measure, q_start, end, cache) if in_quarter else None, target, exact
+            ),
+            _shown(
+                _live(target.measure, target.starts_on, end, cache)
+                if target.starts_on <= end
+                else None,
+                target,
+                exact,
+            ),
             f"Counted live: {measure.source}",
             measure.page,
             measure.capability,
@@ -218,7 +255,7 @@ def target_row(target: Target, quarter: Quarter, cache: MeasureCache | None = No
 
 
 def _spend_rows(programme: Programme, quarter: Quarter) -> list[SpendRow]:
-    year_start = dt.date(quarter.financial_year, 4, 1)
+    year_start = quarter.financial_year_starts_on
     rows = []
     for line in programme.budget.filter(year_starts_on=year_start).order_by("name"):
         spent = {s.quarter_starts_on: s.amount for s in line.spend.all()}
@@ -254,7 +291,7 @@ def _charts(content: PackContent, programme: Programme, quarter: Quarter) -> lis
                 y_label="Per cent of target",
             )
         )
-    year_start = dt.date(quarter.financial_year, 4, 1)
+    year_start = quarter.financial_year_starts_on
     quarters = quarters_between(year_start, quarter.starts_on)
     by_quarter = dict(
         Spend.objects.filter(
@@ -273,8 +310,7 @@ def _charts(content: PackContent, programme: Programme, quarter: Quarter) -> lis
             cumulative.append(float(running))
         charts.append(
             line_chart(
-                f"Spend to date against the {quarter.financial_year}-"
-                f"{(quarter.financial_year + 1) % 100:02d} budget",
+                f"Spend to date against the {quarter.financial_year_label} budget",
                 [q.short for q in quarters],
                 {"Spend to date (£)": cumulative},
                 y_label="£",
@@ -285,9 +321,14 @@ def _charts(content: PackContent, programme: Programme, quarter: Quarter) -> lis
 
 
 def pack_build(
-    programme: Programme, quarter: Quarter, *, issued_at: dt.datetime | None = None
+    programme: Programme,
+    quarter: Quarter,
+    *,
+    issued_at: dt.datetime | None = None,
+    exact: bool = False,
 ) -> PackContent:
-    """Everything the pack shows for the quarter, as the records stood at its end."""
+    """Everything the pack shows for the quarter, as the records stood at its end. ``exact``
+    (analysts' pages only) shows small live counts of children; an issued pack never does."""
     as_at = quarter.ends_on
     content = PackContent(programme, quarter, issued_at)
     deliverables = list(
@@ -313,12 +354,15 @@ def pack_build(
         Prefetch("actuals"), "actuals__entered_by"
     ).select_related("project")
     cache: MeasureCache = {}
-    content.targets = [target_row(t, quarter, cache) for t in targets if t.starts_on <= as_at]
+    content.targets = [
+        target_row(t, quarter, cache, exact=exact) for t in targets if t.starts_on <= as_at
+    ]
     content.spend = _spend_rows(programme, quarter)
-    content.risks = list(
+    content.risks = sorted(
         programme.risks.filter(raised_on__lte=as_at)
         .exclude(closed_on__lte=as_at)
-        .order_by("rag", "-raised_on")
+        .order_by("-raised_on"),
+        key=lambda risk: RAG_ORDER[risk.rag],  # red first
     )
     content.meeting = (
         Meeting.objects.filter(body__programme=programme, held_on__lte=as_at)

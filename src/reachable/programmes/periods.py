@@ -44,21 +44,32 @@ class Quarter:
         return self.starts_on.year if self.starts_on.month >= 4 else self.starts_on.year - 1
 
     @property
+    def financial_year_starts_on(self) -> dt.date:
+        return dt.date(self.financial_year, 4, 1)
+
+    @property
+    def financial_year_label(self) -> str:
+        """2026-27, as funders write it."""
+        return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}"
+
+    @property
     def number(self) -> int:
         return (self.starts_on.month - 4) % 12 // 3 + 1
 
     @property
     def label(self) -> str:
-        fy = self.financial_year
-        return (
-            f"{fy}-{(fy + 1) % 100:02d} Q{self.number} "
-            f"({self.starts_on:%B} to {self.ends_on:%B %Y})"
-        )
+        return f"{self.short} ({self.starts_on:%B} to {self.ends_on:%B %Y})"
 
     @property
     def short(self) -> str:
-        fy = self.financial_year
-        return f"{fy}-{(fy + 1) % 100:02d} Q{self.number}"
+        return f"{self.financial_year_label} Q{self.number}"
+
+    @staticmethod
+    def is_whole_quarters(start: dt.date, end: dt.date) -> bool:
+        """Whether the dates run from a quarter's first day to a quarter's last day."""
+        return (
+            Quarter.containing(start).starts_on == start and Quarter.containing(end).ends_on == end
+        )
 
     def key(self) -> str:
         return self.starts_on.isoformat()

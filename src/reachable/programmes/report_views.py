@@ -109,7 +109,7 @@ def pack_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # ---------------------------------------------------------------- exports and the picture
 
 
-def _deliverables(p: Programme) -> tuple[list[str], list[list[Any]]]:
+def _deliverables(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             r.deliverable.title,
@@ -137,7 +137,7 @@ def _deliverables(p: Programme) -> tuple[list[str], list[list[Any]]]:
     ], rows
 
 
-def _targets(p: Programme) -> tuple[list[str], list[list[Any]]]:
+def _targets(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             r.target.name,
@@ -151,7 +151,7 @@ def _targets(p: Programme) -> tuple[list[str], list[list[Any]]]:
             r.to_date,
             r.source,
         ]
-        for r in _live_rows(p)
+        for r in _live_rows(p, exact)
     ]
     return [
         "Target",
@@ -167,7 +167,7 @@ def _targets(p: Programme) -> tuple[list[str], list[list[Any]]]:
     ], rows
 
 
-def _spend(p: Programme) -> tuple[list[str], list[list[Any]]]:
+def _spend(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             s.budget_line.name,
@@ -183,7 +183,7 @@ def _spend(p: Programme) -> tuple[list[str], list[list[Any]]]:
     return ["Budget line", "Financial year from", "Quarter", "Amount", "Source", "Entered by"], rows
 
 
-def _risks(p: Programme) -> tuple[list[str], list[list[Any]]]:
+def _risks(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             r.get_kind_display(),
@@ -199,7 +199,7 @@ def _risks(p: Programme) -> tuple[list[str], list[list[Any]]]:
     return ["Kind", "Description", "Owner", "RAG", "Mitigation", "Raised", "Closed"], rows
 
 
-def _actions(p: Programme) -> tuple[list[str], list[list[Any]]]:
+def _actions(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             str(i.meeting.body),
@@ -217,7 +217,7 @@ def _actions(p: Programme) -> tuple[list[str], list[list[Any]]]:
     return ["Board or group", "Meeting", "Kind", "Text", "Owner", "Due", "Done"], rows
 
 
-def _responses(p: Programme) -> tuple[list[str], list[list[Any]]]:
+def _responses(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             r.get_kind_display(),
@@ -232,7 +232,7 @@ def _responses(p: Programme) -> tuple[list[str], list[list[Any]]]:
     return ["Kind", "County", "Received", "Respondent's role", "Summary", "Themes"], rows
 
 
-def _policies(p: Programme) -> tuple[list[str], list[list[Any]]]:
+def _policies(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [
             r.policy_area,
@@ -256,7 +256,7 @@ def _policies(p: Programme) -> tuple[list[str], list[list[Any]]]:
     ], rows
 
 
-EXPORTS: dict[str, Callable[[Programme], tuple[list[str], list[list[Any]]]]] = {
+EXPORTS: dict[str, Callable[[Programme, bool], tuple[list[str], list[list[Any]]]]] = {
     "deliverables": _deliverables,
     "targets": _targets,
     "spend": _spend,
@@ -272,7 +272,7 @@ def programme_export(request: HttpRequest, pk: int, table: str, fmt: str) -> Htt
     programme = _programme(request, pk)
     if table not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404
-    header, rows = EXPORTS[table](programme)
+    header, rows = EXPORTS[table](programme, access.exact_child_counts(request.user))
     audit_record(
         user=request.user,
         action="programmes.export",
@@ -301,7 +301,9 @@ def picture(request: HttpRequest) -> HttpResponse:
                     "That quarter has not started yet: choose one from the list.",
                 )
     found = selectors.partnership_picture(request.user, quarter)
-    choices = list(reversed(quarters_between(dt_start(today), today)))
+    choices = list(
+        reversed(quarters_between(latest.starts_on.replace(year=latest.starts_on.year - 3), today))
+    )
     audit_record(
         user=request.user,
         action="programmes.picture.view",
@@ -313,11 +315,6 @@ def picture(request: HttpRequest) -> HttpResponse:
         {"picture": found, "quarters": choices, "problem": problem},
         status=400 if problem else 200,
     )
-
-
-def dt_start(today: Any) -> Any:
-    """The picture offers the last three years of quarters."""
-    return today.replace(year=today.year - 3)
 
 
 # ---------------------------------------------------------------- stakeholder mapping, policy review

@@ -20,7 +20,7 @@ from reachable.accounts.permissions import can
 from reachable.core.models import Area
 from reachable.lib.suppression import Grid, published
 from reachable.lines.models import Disruption
-from reachable.programmes.access import programmes_visible
+from reachable.programmes.access import exact_child_counts, programmes_visible
 from reachable.programmes.measures import MEASURES
 from reachable.programmes.models import Programme
 from reachable.programmes.periods import Quarter
@@ -69,12 +69,12 @@ def _identified(quarter: Quarter, counties: list[Area]) -> tuple[ReturnPeriod | 
         return None, []
     trend = next((t for t in baseline_build(period).tables if t.key == "trend"), None)
     if trend is None or period.label not in trend.rows:
-        return period, [0] * len(counties)
+        return None, []  # the baseline has no figure for the period: no column, not zeros
     return period, list(trend.cells[trend.rows.index(period.label)])
 
 
 def partnership_picture(user: Any, quarter: Quarter) -> Picture:
-    exact = can(user, "returns.link")  # analysts: exact counts, as on the baseline
+    exact = exact_child_counts(user)
     counties = list(
         Area.objects.filter(kind=Area.Kind.COUNTY, partnership__isnull=False).order_by("name")
     )
@@ -106,7 +106,9 @@ def partnership_picture(user: Any, quarter: Quarter) -> Picture:
         ("Disruption events", "Lines disrupted", reverse_if(user, "lines:picture", "lines.picture"))
     )
     picture = Picture(quarter, exact, headings, identified_period=period)
-    names = [c.name for c in counties] + ["All counties (a child known in two counts in each)"]
+    names = [c.name for c in counties] + [
+        "All counties (a child known in two counties counts in each)"
+    ]
     for i, name in enumerate(names):
         lines_count = disrupted[i] if i < len(counties) else sum(disrupted)
         cells = [

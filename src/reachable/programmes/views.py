@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from reachable.lib.views import form_page, posted
 from reachable.programmes import access, importer, selectors, services
 from reachable.programmes import forms as pf
 from reachable.programmes.models import Deliverable, Programme, Target
-from reachable.programmes.pack import TargetRow, pack_build, target_row
+from reachable.programmes.pack import MeasureCache, TargetRow, pack_build, target_row
 from reachable.programmes.periods import Quarter, quarters_between
 
 
@@ -66,6 +67,7 @@ def _edit_page(
 def programme_list(request: HttpRequest) -> HttpResponse:
     if not access.may_see_any(request.user):
         raise PermissionDenied("The programme board is for board members and project leads.")
+    audit_record(user=request.user, action="programmes.list.view")
     return render(
         request,
         "programmes/programme_list.html",
@@ -90,16 +92,18 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _live_rows(programme: Programme) -> list[TargetRow]:
+def _live_rows(programme: Programme, exact: bool) -> list[TargetRow]:
     today = timezone.localdate()
-    return pack_build(programme, Quarter.containing(today)).targets
+    return pack_build(programme, Quarter.containing(today), exact=exact).targets
 
 
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     today = timezone.localdate()
-    content = pack_build(programme, Quarter.containing(today))
+    content = pack_build(
+        programme, Quarter.containing(today), exact=access.exact_child_counts(request.user)
+    )
     audit_record(user=request.user, action="programmes.view", obj=programme)
     ended = [q for q in _quarters(programme) if q.ends_on < today]
     issued = {p.quarter_starts_on for p in programme.packs.all()}
@@ -250,18 +254,21 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("programmes:target", pk=target.pk)
     today = timezone.localdate()
     quarters = [q for q in quarters_between(target.starts_on, min(target.ends_on, today))]
-    rows = [(q, _quarter_value(target, q)) for q in quarters]
+    exact = access.exact_child_counts(request.user)
+    cache: MeasureCache = {}
+    rows = [(q, target_row(target, q, cache, exact=exact).this_quarter) for q in quarters]
     chart = (
         line_chart(
             target.name,
             [q.short for q in quarters],
-            {"Actual in the quarter": [float(v) if v is not None else None for _, v in rows]},
+            # A suppressed figure is a gap in the line; the table says [c].
+            {"In the quarter": [float(v) if isinstance(v, Decimal) else None for _, v in rows]},
             y_label=target.unit,
         )
         if quarters
         else None
     )
-    row = target_row(target, Quarter.containing(today))
+    row = target_row(target, Quarter.containing(today), cache, exact=exact)
     audit_record(user=request.user, action="programmes.target.view", obj=target)
     return render(
         request,
@@ -279,10 +286,6 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form is not None and form.errors else 200,
     )
-
-
-def _quarter_value(target: Target, quarter: Quarter) -> Any:
-    return target_row(target, quarter).this_quarter
 
 
 @login_required
@@ -331,7 +334,7 @@ def spend_import(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     if not access.may_edit(request.user, programme):
         raise PermissionDenied("Only the programme team can import spend.")
-    form = pf.ImportForm(request.POST or None, request.FILES or None)
+    form = pf.ImportForm(posted(request), request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -30,3 +30,10 @@ def _ordered(start: dt.date, end: dt.date, start_field: str, end_field: str) -> 
 
 def _audit(user: Any, action: str, obj: Any, **detail: Any) -> None:
     audit_record(user=user, action=f"programmes.{action}", obj=obj, detail=detail)
+
+
+def _of_programme(programme: Any, project: Any) -> None:
+    """A project named on a change must be one of the programme's own (checked before access:
+    the lead of a project elsewhere must not pass the project-level check)."""
+    if project is not None and project.programme_id != programme.pk:
+        raise ValidationError({"project": "Choose a project of this programme."})

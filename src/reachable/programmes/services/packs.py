@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reachable.programmes.access import write_check
@@ -40,15 +40,27 @@ def pack_issue(*, user: Any, programme: Programme, quarter: Quarter) -> BoardPac
         )
     html = content.html()
     pdf = pack_pdf(html)
-    with transaction.atomic():
-        pack = BoardPack.objects.create(
-            programme=programme,
-            quarter_starts_on=quarter.starts_on,
-            issued_at=issued_at,
-            issued_by=user,
-            html=html,
-            pdf=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-        )
-        _audit(user, "pack.issue", pack, quarter=quarter.short, sha256=pack.sha256)
+    try:
+        with transaction.atomic():
+            pack = _pack_save(user, programme, quarter, issued_at, html, pdf)
+    except IntegrityError:  # issued by someone else in the seconds this one took to build
+        raise ValidationError(
+            {"quarter": f"The pack for {quarter.short} was issued already: download it below."}
+        ) from None
+    return pack
+
+
+def _pack_save(
+    user: Any, programme: Programme, quarter: Quarter, issued_at: Any, html: str, pdf: bytes
+) -> BoardPack:
+    pack = BoardPack.objects.create(
+        programme=programme,
+        quarter_starts_on=quarter.starts_on,
+        issued_at=issued_at,
+        issued_by=user,
+        html=html,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    _audit(user, "pack.issue", pack, quarter=quarter.short, sha256=pack.sha256)
     return pack

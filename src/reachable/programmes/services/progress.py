@@ -24,7 +24,8 @@ from reachable.programmes.models import (
     Status,
     Target,
 )
-from reachable.programmes.services._common import _audit, _ordered, _within
+from reachable.programmes.periods import Quarter
+from reachable.programmes.services._common import _audit, _of_programme, _ordered, _within
 
 
 @transaction.atomic
@@ -39,11 +40,11 @@ def deliverable_add(
     objective: Objective | None = None,
     area: Area | None = None,
 ) -> Deliverable:
+    _of_programme(programme, project)
     write_check(user, programme, "add deliverables", project=project)
     _within(programme, "due_on", due_on)
-    for name, value in (("project", project), ("objective", objective)):
-        if value is not None and value.programme_id != programme.pk:
-            raise ValidationError({name: f"Choose a {name} of this programme."})
+    if objective is not None and objective.programme_id != programme.pk:
+        raise ValidationError({"objective": "Choose an objective of this programme."})
     deliverable = Deliverable.objects.create(
         programme=programme,
         project=project,
@@ -109,6 +110,7 @@ def target_add(
     project: Project | None = None,
     lower_is_better: bool = False,
 ) -> Target:
+    _of_programme(programme, project)
     write_check(user, programme, "set targets", project=project)
     if unit not in UNITS:
         raise ValidationError({"unit": f"Choose a unit: {', '.join(UNITS)}."})
@@ -126,8 +128,19 @@ def target_add(
     _ordered(starts_on, ends_on, "start date", "ends_on")
     _within(programme, "starts_on", starts_on)
     _within(programme, "ends_on", ends_on)
-    if target < 0 or (baseline is not None and baseline < 0):
-        raise ValidationError({"target": "Targets and baselines cannot be negative."})
+    if target < 0:
+        raise ValidationError({"target": "A target cannot be negative."})
+    if baseline is not None and baseline < 0:
+        raise ValidationError({"baseline": "A baseline cannot be negative."})
+    if measure and unit == "children" and not Quarter.is_whole_quarters(starts_on, ends_on):
+        # Counts of children are published by quarter, small ones suppressed; a target over
+        # other dates could be compared with them to work out a hidden count.
+        raise ValidationError(
+            {
+                "starts_on": "A live count of children runs over whole quarters: start on 1 "
+                "January, April, July or October and end on the last day of a quarter."
+            }
+        )
     if unit == "percent" and target > 100:
         raise ValidationError({"target": "A percentage target cannot be above 100."})
     made = Target.objects.create(

@@ -25,7 +25,7 @@ from reachable.programmes.models import (
     Spend,
 )
 from reachable.programmes.periods import Quarter
-from reachable.programmes.services._common import _audit, _ordered, _within
+from reachable.programmes.services._common import _audit, _of_programme, _ordered, _within
 
 
 @transaction.atomic
@@ -84,6 +84,8 @@ def project_add(
     summary: str = "",
 ) -> Project:
     write_check(user, programme, "add projects")
+    if lead is not None and not lead.is_active:
+        raise ValidationError({"lead": "Choose a person whose account is active."})
     if programme.projects.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": "The programme already has a project with this name."})
     project = Project.objects.create(
@@ -108,6 +110,7 @@ def budget_line_add(
     amount: Decimal,
     project: Project | None = None,
 ) -> BudgetLine:
+    _of_programme(programme, project)
     write_check(user, programme, "set the budget")
     if (year_starts_on.month, year_starts_on.day) != (4, 1):
         raise ValidationError(
@@ -142,14 +145,14 @@ def budget_line_add(
 def budget_line_find(programme: Programme, name: str, quarter: Quarter) -> BudgetLine:
     """The budget line a spend figure belongs to; spend without one is refused."""
     found = programme.budget.filter(
-        name__iexact=name.strip(), year_starts_on=dt.date(quarter.financial_year, 4, 1)
+        name__iexact=name.strip(), year_starts_on=quarter.financial_year_starts_on
     ).first()
     if found is None:
         names = sorted(set(programme.budget.values_list("name", flat=True)))
         raise ValidationError(
             {
-                "budget_line": f"There is no budget line {name!r} for {quarter.financial_year}-"
-                f"{(quarter.financial_year + 1) % 100:02d}. Add it to the budget first"
+                "budget_line": f"There is no budget line {name!r} for {quarter.financial_year_label}. "
+                "Add it to the budget first"
                 + (f", or use one of: {', '.join(names)}." if names else ".")
             }
         )
@@ -164,7 +167,11 @@ def spend_record(
     amount it replaced)."""
     programme = budget_line.programme
     write_check(user, programme, "record spend")
-    if dt.date(quarter.financial_year, 4, 1) != budget_line.year_starts_on:
+    if quarter.starts_on > timezone.localdate():
+        raise ValidationError({"quarter": f"{quarter.short} has not started yet."})
+    if quarter.ends_on < programme.starts_on or quarter.starts_on > programme.ends_on:
+        raise ValidationError({"quarter": f"The programme does not run in {quarter.short}."})
+    if quarter.financial_year_starts_on != budget_line.year_starts_on:
         raise ValidationError(
             {"quarter": f"{quarter.short} is not in the budget line's financial year."}
         )
@@ -252,12 +259,13 @@ def meeting_record(
     _within(body.programme, "held_on", held_on)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "Record a meeting once it has been held."})
+    for number, (_, owner, _) in enumerate(actions or [], start=1):
+        if not owner.strip():
+            raise ValidationError({"actions": f"Action {number} needs an owner."})
     meeting = Meeting.objects.create(body=body, held_on=held_on, notes=notes)
     for text in decisions or []:
         MeetingItem.objects.create(meeting=meeting, kind=MeetingItem.Kind.DECISION, text=text)
-    for number, (text, owner, due_on) in enumerate(actions or [], start=1):
-        if not owner.strip():
-            raise ValidationError({"actions": f"Action {number} needs an owner."})
+    for text, owner, due_on in actions or []:
         MeetingItem.objects.create(
             meeting=meeting, kind=MeetingItem.Kind.ACTION, text=text, owner=owner, due_on=due_on
         )

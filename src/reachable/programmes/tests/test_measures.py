@@ -72,15 +72,15 @@ def test_children_engaged_counts_each_child_once_by_county_and_date() -> None:
 
 def test_the_board_shows_the_number_the_source_page_shows() -> None:
     year = timezone.localdate().year - 1
-    for day in (dt.date(year, 4, 10), dt.date(year, 7, 1), dt.date(year, 9, 9)):
-        _engaged(day)
+    for day in (4, 10, 16, 22, 28, 34):
+        _engaged(dt.date(year, 4, 1) + dt.timedelta(days=day))
     programme = a_programme(starts_on=dt.date(year, 1, 1))
     target = a_target(programme, starts_on=dt.date(year, 1, 1), ends_on=dt.date(year, 12, 31))
     board = page(signed_in_client(lead()).get(reverse("programmes:target", args=[target.pk])))
     dashboard = signed_in_client(person("team_manager", "norfolk-childrens", "norfolk-mace"))
     source = dashboard.get(reverse("custody:dashboard") + f"?year={year}")
-    assert source.context["f"].children_engaged == 3
-    assert 'To date</dt><dd class="govuk-summary-list__value">3</dd>' in board.replace("\n", "")
+    assert source.context["f"].children_engaged == 6
+    assert 'To date</dt><dd class="govuk-summary-list__value">6</dd>' in board.replace("\n", "")
     assert "Counted live: Custody early intervention" in board
 
 

@@ -63,7 +63,7 @@ def _quarter_recorded():
         user=lead(),
         programme=programme,
         name="Staffing",
-        year_starts_on=dt.date(quarter.financial_year, 4, 1),
+        year_starts_on=quarter.financial_year_starts_on,
         amount=Decimal(350000),
     )
     services.spend_record(

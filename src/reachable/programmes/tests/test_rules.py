@@ -133,7 +133,7 @@ def test_spend_without_a_budget_line_is_refused_naming_it(tmp_path: Path) -> Non
         user=lead(),
         programme=programme,
         name="Staffing",
-        year_starts_on=dt.date(quarter.financial_year, 4, 1),
+        year_starts_on=quarter.financial_year_starts_on,
         amount=Decimal(350000),
     )
     upload = tmp_path / "spend.csv"
@@ -265,3 +265,65 @@ def test_every_day_lies_in_exactly_one_quarter(day: dt.date) -> None:
     assert quarter.next().previous() == quarter
     assert Quarter.parse(quarter.key()) == quarter
     assert 1 <= quarter.number <= 4
+
+
+def test_small_live_counts_of_children_on_targets_are_suppressed_except_for_analysts() -> None:
+    from reachable.programmes.tests.test_measures import _engaged
+
+    programme = a_programme()
+    target = a_target(programme)
+    for day in (3, 9, 15):
+        _engaged(programme.starts_on + dt.timedelta(days=day))
+    url = reverse("programmes:target", args=[target.pk])
+    member = page(signed_in_client(board_member()).get(url))
+    assert '<dd class="govuk-summary-list__value">[c]</dd>' in member
+    analyst = signed_in_client(person("analyst", "partnership-team", username="an1")).get(url)
+    assert analyst.context["row"].to_date == 3
+    exported = signed_in_client(board_member()).get(
+        reverse("programmes:export", args=[programme.pk, "targets", "csv"])
+    )
+    assert ",[c]," in exported.content.decode()
+    # A live count of children runs over whole quarters, so no window can be compared with the
+    # published quarters to work out a hidden count.
+    with pytest.raises(ValidationError) as refused:
+        a_target(programme, starts_on=programme.starts_on + dt.timedelta(days=1))
+    assert "whole quarters" in refused.value.message_dict["starts_on"][0]
+
+
+def test_spend_for_a_quarter_to_come_or_twice_in_one_file_is_refused(tmp_path: Path) -> None:
+    programme = a_programme()
+    quarter = last_quarter()
+    line = services.budget_line_add(
+        user=lead(),
+        programme=programme,
+        name="Staffing",
+        year_starts_on=quarter.financial_year_starts_on,
+        amount=Decimal(1000),
+    )
+    with pytest.raises(ValidationError, match="has not started yet"):
+        services.spend_record(
+            user=lead(),
+            budget_line=line,
+            quarter=quarter.next().next(),
+            amount=Decimal(1),
+            source="Ledger",
+        )
+    upload = tmp_path / "spend.csv"
+    upload.write_text(
+        "budget_line,quarter,amount,source\n"
+        f"Staffing,{quarter.key()},10,Ledger\nStaffing,{quarter.key()},12,Ledger\n"
+    )
+    result = importer.spend_import(user=lead(), programme=programme, path=upload, filename="s.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(3, "quarter")]
+    assert not Spend.objects.exists()
+
+
+def test_a_project_of_another_programme_is_refused() -> None:
+    mine, theirs = a_programme(), a_programme(name="Another programme")
+    elsewhere = services.project_add(
+        user=lead(), programme=theirs, name="Elsewhere", delivery_partner="A charity"
+    )
+    with pytest.raises(ValidationError) as refused:
+        a_target(mine, name="Sessions", measure="", unit="sessions", project=elsewhere)
+    assert "project" in refused.value.message_dict
+    assert not Target.objects.exists()
