@@ -19,7 +19,6 @@ from reachable.audit.services import audit_record
 from reachable.core.models import Code
 from reachable.lib.exports import table_response
 from reachable.lib.forms import apply_service_errors
-from reachable.lib.views import posted
 from reachable.programmes import access, selectors, services
 from reachable.programmes import forms as pf
 from reachable.programmes.models import (
@@ -30,7 +29,7 @@ from reachable.programmes.models import (
 )
 from reachable.programmes.pack import PACK_STYLE_HASH, pack_build
 from reachable.programmes.periods import Quarter, quarters_between
-from reachable.programmes.views import _edit_page, _live_rows, _programme, _quarters
+from reachable.programmes.views import _live_rows, _programme, _quarters, team_form_view
 
 # ---------------------------------------------------------------- board packs
 
@@ -352,21 +351,6 @@ def stakeholders(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def response_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.ResponseForm(posted(request))
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.response_record(user=request.user, programme=programme, **d),
-        title="Record a stakeholder response",
-        allowed=access.may_edit(request.user, programme),
-        then="programmes:stakeholders",
-    )
-
-
-@login_required
 def policy(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     audit_record(user=request.user, action="programmes.policy.view", obj=programme)
@@ -381,16 +365,12 @@ def policy(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def policy_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.PolicyForm(posted(request))
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.policy_record(user=request.user, programme=programme, **d),
-        title="Record a policy review",
-        allowed=access.may_edit(request.user, programme),
-        then="programmes:policy",
-    )
+response_new = team_form_view(
+    pf.ResponseForm,
+    services.response_record,
+    title="Record a stakeholder response",
+    then="programmes:stakeholders",
+)
+policy_new = team_form_view(
+    pf.PolicyForm, services.policy_record, title="Record a policy review", then="programmes:policy"
+)

@@ -134,32 +134,50 @@ def _quarters(programme: Programme) -> list[Quarter]:
     return quarters_between(programme.starts_on, programme.ends_on)
 
 
-@login_required
-def objective_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.ObjectiveForm(posted(request))
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.objective_add(user=request.user, programme=programme, **d),
-        title="Add an objective",
-        allowed=access.may_edit(request.user, programme),
-    )
+def team_form_view(
+    form_class: Any,
+    service: Callable[..., Any],
+    *,
+    title: str,
+    then: str = "programmes:programme",
+    form_takes_programme: bool = False,
+    service_takes_programme: bool = True,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A page with one form that only the programme team may submit, saved by one service."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        programme = _programme(request, pk)
+        extra = {"programme": programme} if form_takes_programme else {}
+        form = form_class(posted(request), **extra)
+        given = {"programme": programme} if service_takes_programme else {}
+        return _edit_page(
+            request,
+            programme,
+            form,
+            lambda d: service(user=request.user, **given, **d),
+            title=title,
+            allowed=access.may_edit(request.user, programme),
+            then=then,
+        )
+
+    return view
 
 
-@login_required
-def project_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.ProjectForm(posted(request))
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.project_add(user=request.user, programme=programme, **d),
-        title="Add a project",
-        allowed=access.may_edit(request.user, programme),
-    )
+objective_new = team_form_view(pf.ObjectiveForm, services.objective_add, title="Add an objective")
+project_new = team_form_view(pf.ProjectForm, services.project_add, title="Add a project")
+risk_new = team_form_view(pf.RiskForm, services.risk_add, title="Record a risk or issue")
+body_new = team_form_view(pf.BodyForm, services.body_add, title="Add a board or group")
+budget_new = team_form_view(
+    pf.BudgetForm, services.budget_line_add, title="Add a budget line", form_takes_programme=True
+)
+meeting_new = team_form_view(
+    pf.MeetingForm,
+    services.meeting_record,
+    title="Record a meeting",
+    form_takes_programme=True,
+    service_takes_programme=False,
+)
 
 
 @login_required
@@ -289,20 +307,6 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def budget_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.BudgetForm(posted(request), programme=programme)
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.budget_line_add(user=request.user, programme=programme, **d),
-        title="Add a budget line",
-        allowed=access.may_edit(request.user, programme),
-    )
-
-
-@login_required
 def spend_new(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     quarters = [
@@ -362,45 +366,3 @@ def spend_template(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(importer.spend_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="spend-template.csv"'
     return response
-
-
-@login_required
-def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.RiskForm(posted(request))
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.risk_add(user=request.user, programme=programme, **d),
-        title="Record a risk or issue",
-        allowed=access.may_edit(request.user, programme),
-    )
-
-
-@login_required
-def body_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.BodyForm(posted(request))
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.body_add(user=request.user, programme=programme, **d),
-        title="Add a board or group",
-        allowed=access.may_edit(request.user, programme),
-    )
-
-
-@login_required
-def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = pf.MeetingForm(posted(request), programme=programme)
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.meeting_record(user=request.user, **d),
-        title="Record a meeting",
-        allowed=access.may_edit(request.user, programme),
-    )
