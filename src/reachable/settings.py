@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "reachable.returns",
     "reachable.lines",
     "reachable.programmes",
+    "reachable.learning",
 ]
 
 # Apps that read their own sections of the partnership file, in order, inside the same transaction.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("returns/", include("reachable.returns.urls")),
     path("lines/", include("reachable.lines.urls")),
     path("programmes/", include("reachable.programmes.urls")),
+    path("learning/", include("reachable.learning.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

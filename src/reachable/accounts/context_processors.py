@@ -35,6 +35,7 @@ NAVIGATION = [
     ("County lines picture", "lines:picture", "lines.picture"),
     ("Programmes", "programmes:list", "programmes.view"),
     ("Partnership picture", "programmes:picture", "programmes.picture"),
+    ("Learning hub", "learning:hub", None),
     ("Alerts", "sharing:alerts", None),
     ("Audit log", "audit:search", "audit.search"),
     ("People and roles", "accounts:people", "users.manage"),

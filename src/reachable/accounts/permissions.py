@@ -64,6 +64,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "programmes.picture": frozenset(
         {R.PROGRAMME_LEAD, R.ANALYST, R.TEAM_MANAGER, R.PARTNERSHIP_ADMIN}
     ),
+    # The learning hub: anyone in the partnership may write up a practice example; reviewers
+    # (the programme team and team managers) publish them. Published items are public.
+    "learning.write": frozenset(Role.values),
+    "learning.review": frozenset({R.PROGRAMME_LEAD, R.TEAM_MANAGER}),
     # Information governance. Sharing a record and breaking the glass are for people who work
     # with children; the data protection lead runs retention, subject access and restrictions.
     "sharing.share": CASE_ROLES,

@@ -98,6 +98,8 @@ class Endpoint:
     # Changes the child's record: only for those working with the child, never through a share
     # or break-glass (403 with the reason for a reader who may see the record).
     writes: bool = False
+    # The URL names its object by this attribute (``pk`` unless the page has a readable address).
+    lookup: str = "pk"
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -280,6 +282,31 @@ ENDPOINTS: dict[str, Endpoint] = {
         PROGRAMME_READ, api=True, factory=lambda: _a_programme(), ok_status=405
     ),
     "api:partnership-picture": Endpoint(frozenset({PROGRAMME, ANALYST, MANAGER, ADMIN}), api=True),
+    # The learning hub: published examples are public; anyone signed in writes; reviewers
+    # (programme leads, team managers) decide. The factory's example is published, by another.
+    "learning:hub": Endpoint(ALL, public=True),
+    "learning:example": Endpoint(
+        ALL, public=True, factory=lambda: _a_practice_example(), lookup="slug"
+    ),
+    "learning:example_pdf": Endpoint(
+        ALL, public=True, factory=lambda: _a_practice_example(), lookup="slug"
+    ),
+    "learning:manage": Endpoint(ALL),
+    "learning:example_new": Endpoint(ALL),
+    "learning:manage_example": Endpoint(ALL, factory=lambda: _a_practice_example()),
+    # Only the author changes a draft: nobody else, whatever their role.
+    "learning:example_edit": Endpoint(NOBODY, factory=lambda: _a_practice_example()),
+    "learning:example_submit": Endpoint(NOBODY, factory=lambda: _a_practice_example()),
+    # POST only: a GET from a reviewer goes back to the example.
+    "learning:example_review": Endpoint(
+        frozenset({PROGRAMME, MANAGER}), factory=lambda: _a_practice_example(), ok_status=302
+    ),
+    "learning:example_withdraw": Endpoint(
+        frozenset({PROGRAMME, MANAGER}), factory=lambda: _a_practice_example(), ok_status=302
+    ),
+    "learning:version_diff": Endpoint(
+        ALL, factory=lambda: _a_practice_example(), kwargs={"number": "1"}
+    ),
     "api:line-list": Endpoint(frozenset({INTEL}), api=True),
     "api:line-detail": Endpoint(frozenset({INTEL}), api=True, factory=lambda: _a_line()),
     # POST only: a GET from someone allowed is 405.
@@ -373,7 +400,7 @@ def _path(name: str, endpoint: Endpoint, obj: Any = None) -> str:
     if kwargs.get("pk") == "FIRST_CODE":
         kwargs["pk"] = str(Code.objects.order_by("pk").first().pk)  # type: ignore[union-attr]
     if obj is not None:
-        kwargs["pk"] = str(obj.pk)
+        kwargs[endpoint.lookup] = str(getattr(obj, endpoint.lookup))
     if name == "admin:*":
         return reverse("admin:index")
     return reverse(name, kwargs=kwargs or None) + endpoint.query
@@ -919,6 +946,15 @@ def _a_pack() -> Any:
         pdf=b"%PDF-1.7 pack",
         sha256="0" * 64,
     )
+
+
+def _a_practice_example() -> Any:
+    from reachable.learning.models import PracticeExample
+    from reachable.learning.synth import synth_learning
+    from reachable.synth.services import system_user
+
+    synth_learning(user_id=system_user().pk)
+    return PracticeExample.objects.order_by("pk").first()
 
 
 def _someone() -> Any:

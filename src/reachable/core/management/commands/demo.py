@@ -10,6 +10,7 @@ from reachable.accounts.roles import Role
 from reachable.casework.synth import demo_casework, synth_cases
 from reachable.children.models import Child
 from reachable.custody.synth import synth_detentions
+from reachable.learning.synth import synth_learning
 from reachable.lines.synth import synth_lines
 from reachable.programmes.synth import synth_programmes
 from reachable.returns.models import PopulationReference
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             demo_casework()
             synth_lines(seed=seed, user_id=system_user().pk, child_links=15)
             synth_programmes(seed=seed, user_id=system_user().pk)
+            synth_learning(user_id=system_user().pk)
             if not PopulationReference.objects.exists():
                 call_command("returns_population_load", verbosity=0)
             self.stdout.write("Sending synthetic minimum dataset returns and linking them...")

@@ -1,0 +1,193 @@
+"""Finding practice examples: full-text over every section, weighted, with facets and snippets.
+
+On PostgreSQL a weighted ``tsvector`` (kept by the services) is matched with ``websearch``
+syntax and ranked by ``ts_rank``: the title, summary and tags weigh most (A), purpose,
+implementation and delivery next (B), the other sections less (C), further information least (D).
+On SQLite (the demo, tests) the same weights are applied to whole-word matches in Python, so both
+give the same order for plain words; PostgreSQL also matches other forms of a word (stemming).
+Snippets and "more like this" are computed the same way on both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, F, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from reachable.learning.models import PracticeExample, State
+
+MAX_QUERY = 200
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}  # PostgreSQL's ts_rank defaults
+FIELD_WEIGHTS = {
+    "title": "A",
+    "summary": "A",
+    "tags": "A",
+    "purpose": "B",
+    "implementation": "B",
+    "delivery": "B",
+    "readiness": "C",
+    "enablers": "C",
+    "barriers": "C",
+    "evaluation": "C",
+    "feedback": "C",
+    "further_information": "D",
+}
+FACETS = {
+    "theme": ("theme__code", "theme__label", "Thematic area"),
+    "county": ("county__slug", "county__name", "County"),
+    "audience": ("audience", "audience", "Audience"),
+    "evidence": ("evidence__code", "evidence__label", "Evidence"),
+}
+WORD = re.compile(r"[a-z0-9]+")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def vector_update(example_pk: int) -> None:
+    """Keep the weighted vector for PostgreSQL's search (nothing to keep on SQLite)."""
+    if connection.vendor != "postgresql":
+        return
+    vector: Any = None
+    for name, weight in FIELD_WEIGHTS.items():
+        part = SearchVector(name, weight=weight, config="english")
+        vector = part if vector is None else vector + part
+    PracticeExample.objects.filter(pk=example_pk).update(search_vector=vector)
+
+
+def terms_of(text: str) -> list[str]:
+    return WORD.findall(text.lower()[:MAX_QUERY])
+
+
+@dataclass
+class Result:
+    example: PracticeExample
+    rank: float
+    snippet: SafeString
+
+
+@dataclass
+class Found:
+    query: str
+    results: list[Result]
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    chosen: dict[str, str] = field(default_factory=dict)
+
+
+def _filtered(chosen: dict[str, str]) -> QuerySet[PracticeExample]:
+    found = PracticeExample.objects.filter(state=State.PUBLISHED).select_related(
+        "theme", "county", "evidence"
+    )
+    for facet, value in chosen.items():
+        if facet in FACETS and value:
+            found = found.filter(**{FACETS[facet][0]: value})
+    return found
+
+
+def _python_rank(example: PracticeExample, terms: list[str]) -> float:
+    """Every term must match somewhere; each match adds its field's weight."""
+    total = 0.0
+    for term in terms:
+        matched = [
+            WEIGHTS[weight]
+            for name, weight in FIELD_WEIGHTS.items()
+            if term in WORD.findall(str(getattr(example, name)).lower())
+        ]
+        if not matched:
+            return 0.0
+        total += sum(matched)
+    return total
+
+
+def snippet(example: PracticeExample, terms: list[str], width: int = 220) -> SafeString:
+    """The passage of the highest-weighted section that holds a term, the terms marked."""
+    ordered = sorted(FIELD_WEIGHTS, key=lambda n: -WEIGHTS[FIELD_WEIGHTS[n]])
+    text = example.summary
+    start = 0
+    for name in ordered:
+        if name in {"title", "tags"}:
+            continue
+        value = str(getattr(example, name))
+        lowered = value.lower()
+        hits = [m.start() for t in terms for m in re.finditer(rf"\b{re.escape(t)}", lowered)]
+        if hits:
+            text, start = value, max(0, min(hits) - width // 3)
+            break
+    piece = ("…" if start else "") + text[start : start + width]
+    piece += "…" if start + width < len(text) else ""
+    if not terms:
+        return escape(piece)
+    # Mark on the raw text, then escape each part: a term can never match inside markup.
+    pattern = re.compile(
+        r"(?i)\b((?:"
+        + "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+        + r")\w*)"
+    )
+    parts = pattern.split(piece)
+    shown = "".join(
+        f"<mark>{escape(part)}</mark>" if index % 2 else str(escape(part))
+        for index, part in enumerate(parts)
+    )
+    return mark_safe(shown)
+
+
+def search(text: str, chosen: dict[str, str] | None = None, limit: int = 50) -> Found:
+    chosen = {k: v for k, v in (chosen or {}).items() if k in FACETS and v}
+    # Control characters (a NUL byte is refused by PostgreSQL) are spaces in a search box.
+    query_text = CONTROL.sub(" ", text).strip()[:MAX_QUERY]
+    terms = terms_of(query_text)
+    base = _filtered(chosen)
+    if not terms:
+        matched: list[tuple[PracticeExample, float]] = [(e, 0.0) for e in base.order_by("title")]
+        pks = None
+    elif connection.vendor == "postgresql":
+        query = SearchQuery(query_text, search_type="websearch", config="english")
+        ranked = (
+            base.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "title")
+        )
+        matched = [(e, float(e.rank)) for e in ranked]
+        pks = [e.pk for e, _ in matched]
+    else:
+        scored = [(e, _python_rank(e, terms)) for e in base]
+        matched = sorted(
+            ((e, r) for e, r in scored if r > 0), key=lambda pair: (-pair[1], pair[0].title)
+        )
+        pks = [e.pk for e, _ in matched]
+    results = [Result(e, rank, snippet(e, terms)) for e, rank in matched[:limit]]
+    counted = base if pks is None else base.filter(pk__in=pks)
+    facets = {
+        facet: [
+            (row[value], str(row[label] or ""), row["n"])
+            for row in counted.values(value, label).annotate(n=Count("pk")).order_by(label)
+            if row[value]
+        ]
+        for facet, (value, label, _) in FACETS.items()
+    }
+    return Found(query_text, results, facets, chosen)
+
+
+def more_like_this(example: PracticeExample, limit: int = 3) -> list[PracticeExample]:
+    """Published examples on the same theme, those sharing most tags first."""
+    tags = set(example.tag_list)
+    others = list(
+        PracticeExample.objects.filter(state=State.PUBLISHED, theme=example.theme)
+        .exclude(pk=example.pk)
+        .select_related("county")
+    )
+    shared = Counter({o.pk: len(tags & set(o.tag_list)) for o in others})
+    return sorted(others, key=lambda o: (-shared[o.pk], o.title))[:limit]
+
+
+def facet_label(facet: str) -> str:
+    return FACETS[facet][2]
+
+
+def facet_names() -> list[tuple[str, str]]:
+    return [(k, v[2]) for k, v in FACETS.items()]
