@@ -41,7 +41,8 @@ class ExampleForm(forms.Form):
     evaluation_method = forms.CharField(max_length=300, required=False)
     evaluation_link = forms.URLField(
         required=False,
-        assume_scheme="https", error_messages={"invalid": "Enter a full web address, starting https://"}
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a full web address, starting https://"},
     )
     review_by = GovukDateField(label="Review by", help_text="When the content should be checked.")
 

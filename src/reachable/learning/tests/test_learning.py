@@ -63,9 +63,7 @@ def _draft(by: Any = None, **fields: Any) -> PracticeExample:
 def _published(**fields: Any) -> PracticeExample:
     example = _draft(**fields)
     services.review_request(user=example.author, example=example, reviewer=_reviewer())
-    return services.review_decide(
-        user=_reviewer(), example=example, publish=True, child_first=True
-    )
+    return services.review_decide(user=_reviewer(), example=example, publish=True, child_first=True)
 
 
 def test_an_example_goes_from_draft_to_review_to_published_with_its_rules() -> None:
