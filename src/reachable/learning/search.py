@@ -77,6 +77,7 @@ class Found:
     results: list[Result]
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     chosen: dict[str, str] = field(default_factory=dict)
+    total: int = 0  # every match; ``results`` holds the first page of them
 
 
 def _filtered(chosen: dict[str, str]) -> QuerySet[PracticeExample]:
@@ -142,26 +143,26 @@ def search(text: str, chosen: dict[str, str] | None = None, limit: int = 50) -> 
     query_text = CONTROL.sub(" ", text).strip()[:MAX_QUERY]
     terms = terms_of(query_text)
     base = _filtered(chosen)
+    counted = base
     if not terms:
-        matched: list[tuple[PracticeExample, float]] = [(e, 0.0) for e in base.order_by("title")]
-        pks = None
+        matched: list[tuple[PracticeExample, float]] = [
+            (e, 0.0) for e in base.order_by("title")[:limit]
+        ]
     elif connection.vendor == "postgresql":
         query = SearchQuery(query_text, search_type="websearch", config="english")
-        ranked = (
-            base.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "title")
-        )
+        counted = base.filter(search_vector=query)
+        ranked = counted.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", "title"
+        )[:limit]
         matched = [(e, float(e.rank)) for e in ranked]
-        pks = [e.pk for e, _ in matched]
     else:
         scored = [(e, _python_rank(e, terms)) for e in base]
         matched = sorted(
             ((e, r) for e, r in scored if r > 0), key=lambda pair: (-pair[1], pair[0].title)
         )
-        pks = [e.pk for e, _ in matched]
-    results = [Result(e, rank, snippet(e, terms)) for e, rank in matched[:limit]]
-    counted = base if pks is None else base.filter(pk__in=pks)
+        counted = base.filter(pk__in=[e.pk for e, _ in matched])
+        matched = matched[:limit]
+    results = [Result(e, rank, snippet(e, terms)) for e, rank in matched]
     facets = {
         facet: [
             (row[value], str(row[label] or ""), row["n"])
@@ -170,7 +171,8 @@ def search(text: str, chosen: dict[str, str] | None = None, limit: int = 50) -> 
         ]
         for facet, (value, label, _) in FACETS.items()
     }
-    return Found(query_text, results, facets, chosen)
+    total = sum(n for _, _, n in facets["theme"])  # every published example has one theme
+    return Found(query_text, results, facets, chosen, total)
 
 
 def more_like_this(example: PracticeExample, limit: int = 3) -> list[PracticeExample]:
