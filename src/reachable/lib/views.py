@@ -19,6 +19,19 @@ def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def form_saved(form: forms.Form, save: Callable[[dict[str, Any]], Any]) -> bool:
+    """Validate and call the service; False leaves the errors (the form's or the service's) on
+    the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    return True
+
+
 def save_form(
     request: HttpRequest,
     form: forms.Form,
@@ -29,12 +42,7 @@ def save_form(
     **url_kwargs: Any,
 ) -> HttpResponse | None:
     """Validate, call the service, and redirect with a message; None means show the form again."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        save(form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
+    if request.method != "POST" or not form_saved(form, save):
         return None
     messages.success(request, success)
     return redirect(then, **url_kwargs)

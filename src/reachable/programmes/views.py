@@ -20,9 +20,8 @@ from reachable.accounts.decorators import require_capability
 from reachable.accounts.permissions import can
 from reachable.audit.services import audit_record
 from reachable.lib.charts import line_chart
-from reachable.lib.forms import apply_service_errors
 from reachable.lib.tabular import chunks_save
-from reachable.lib.views import form_page, posted
+from reachable.lib.views import form_page, form_saved, posted
 from reachable.programmes import access, importer, selectors, services
 from reachable.programmes import forms as pf
 from reachable.programmes.models import Deliverable, Programme, Target
@@ -164,6 +163,29 @@ def team_form_view(
     return view
 
 
+def project_form_view(
+    form_class: Any, service: Callable[..., Any], *, title: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A page with one form for project-level work: the programme team, or a project's lead
+    (who may choose only their own projects on it)."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        programme = _programme(request, pk)
+        projects = access.projects_editable(request.user, programme)
+        form = form_class(posted(request), programme=programme, projects=projects)
+        return _edit_page(
+            request,
+            programme,
+            form,
+            lambda d: service(user=request.user, programme=programme, **d),
+            title=title,
+            allowed=projects.exists() or access.may_edit(request.user, programme),
+        )
+
+    return view
+
+
 objective_new = team_form_view(pf.ObjectiveForm, services.objective_add, title="Add an objective")
 project_new = team_form_view(pf.ProjectForm, services.project_add, title="Add a project")
 risk_new = team_form_view(pf.RiskForm, services.risk_add, title="Record a risk or issue")
@@ -180,19 +202,9 @@ meeting_new = team_form_view(
 )
 
 
-@login_required
-def deliverable_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    projects = access.projects_editable(request.user, programme)
-    form = pf.DeliverableForm(posted(request), programme=programme, projects=projects)
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.deliverable_add(user=request.user, programme=programme, **d),
-        title="Add a deliverable",
-        allowed=projects.exists() or access.may_edit(request.user, programme),
-    )
+deliverable_new = project_form_view(
+    pf.DeliverableForm, services.deliverable_add, title="Add a deliverable"
+)
 
 
 @login_required
@@ -206,10 +218,8 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("Only the programme team or the project's lead can update it.")
-        done = _save(
-            request,
-            form,
-            lambda d: services.rag_record(user=request.user, deliverable=deliverable, **d),
+        done = form_saved(
+            form, lambda d: services.rag_record(user=request.user, deliverable=deliverable, **d)
         )
         if done:
             return redirect("programmes:deliverable", pk=deliverable.pk)
@@ -227,30 +237,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any]) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return False
-    return True
-
-
-@login_required
-def target_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    projects = access.projects_editable(request.user, programme)
-    form = pf.TargetForm(posted(request), programme=programme, projects=projects)
-    return _edit_page(
-        request,
-        programme,
-        form,
-        lambda d: services.target_add(user=request.user, programme=programme, **d),
-        title="Set a target",
-        allowed=projects.exists() or access.may_edit(request.user, programme),
-    )
+target_new = project_form_view(pf.TargetForm, services.target_add, title="Set a target")
 
 
 @login_required
@@ -266,8 +253,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(
                 "Only the programme team or the project's lead can enter actuals, and a live target takes none."
             )
-        if _save(
-            request, form, lambda d: services.actual_record(user=request.user, target=target, **d)
+        if form_saved(
+            form, lambda d: services.actual_record(user=request.user, target=target, **d)
         ):
             return redirect("programmes:target", pk=target.pk)
     today = timezone.localdate()
