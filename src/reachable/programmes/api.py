@@ -44,7 +44,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 def _detail(programme: Programme, exact: bool) -> dict[str, Any]:
-    content = pack_build(programme, Quarter.containing(timezone.localdate()), exact=exact)
+    content = pack_build(
+        programme, Quarter.containing(timezone.localdate()), exact=exact, charts=False
+    )
     return {
         **ProgrammeSerializer(programme).data,
         "deliverables": [

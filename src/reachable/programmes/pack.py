@@ -326,6 +326,7 @@ def pack_build(
     *,
     issued_at: dt.datetime | None = None,
     exact: bool = False,
+    charts: bool = True,
 ) -> PackContent:
     """Everything the pack shows for the quarter, as the records stood at its end. ``exact``
     (analysts' pages only) shows small live counts of children; an issued pack never does."""
@@ -388,7 +389,8 @@ def pack_build(
             if quarter.starts_on <= a.period_ends_on <= quarter.ends_on
         )
     )
-    content.charts = _charts(content, programme, quarter)
+    if charts:  # pages that show only the tables skip drawing them
+        content.charts = _charts(content, programme, quarter)
     return content
 
 

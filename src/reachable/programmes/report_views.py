@@ -121,7 +121,7 @@ def _deliverables(p: Programme, exact: bool) -> tuple[list[str], list[list[Any]]
             r.update.reason if r.update else "",
             r.update.as_at if r.update else "",
         ]
-        for r in pack_build(p, Quarter.containing(timezone.localdate())).deliverables
+        for r in pack_build(p, Quarter.containing(timezone.localdate()), charts=False).deliverables
     ]
     return [
         "Deliverable",

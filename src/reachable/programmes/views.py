@@ -93,7 +93,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 
 def _live_rows(programme: Programme, exact: bool) -> list[TargetRow]:
     today = timezone.localdate()
-    return pack_build(programme, Quarter.containing(today), exact=exact).targets
+    return pack_build(programme, Quarter.containing(today), exact=exact, charts=False).targets
 
 
 @login_required
@@ -101,7 +101,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     today = timezone.localdate()
     content = pack_build(
-        programme, Quarter.containing(today), exact=access.exact_child_counts(request.user)
+        programme,
+        Quarter.containing(today),
+        exact=access.exact_child_counts(request.user),
+        charts=False,
     )
     audit_record(user=request.user, action="programmes.view", obj=programme)
     ended = [q for q in _quarters(programme) if q.ends_on < today]
