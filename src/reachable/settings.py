@@ -127,6 +127,8 @@ REACHABLE_UPLOAD_MAX_MB = envint("REACHABLE_UPLOAD_MAX_MB", 50, minimum=1)
 # Import problem reports quote the rows' values (names, dates of birth); they are removed after this.
 REACHABLE_IMPORT_REPORT_DAYS = envint("REACHABLE_IMPORT_REPORT_DAYS", 30, minimum=1)
 REACHABLE_UPLOAD_DIR = Path(envstr("REACHABLE_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+# A practice example's attachment (PDF, slides, a document) in the learning hub.
+REACHABLE_LEARNING_ATTACHMENT_MAX_MB = envint("REACHABLE_LEARNING_ATTACHMENT_MAX_MB", 10, minimum=1)
 # Django keeps small uploads in memory; anything over this goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 REACHABLE_RETURNS_DIR = Path(envstr("REACHABLE_RETURNS_DIR", str(VAR_DIR / "returns")))

@@ -10,6 +10,7 @@ from reachable.accounts.models import User
 from reachable.accounts.permissions import CAPABILITIES
 from reachable.accounts.selectors import people_to_pick
 from reachable.core.models import Area, Code
+from reachable.learning.attachments import ALLOWED, max_bytes
 from reachable.learning.models import EVIDENCE, SECTIONS, THEMES, Audience
 from reachable.lib.forms import GovukDateField, pick_one, radios, text_area
 
@@ -98,3 +99,46 @@ class FeedbackForm(forms.Form):
         max_length=2000,
         help_text="Do not write anything that could identify a child or family.",
     )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        help_text="What a reader will see, for example 'Workshop slides'.",
+        error_messages={"required": "Enter a title for the attachment."},
+    )
+    file = forms.FileField(
+        required=False,
+        help_text=f"{ALLOWED}.",
+    )
+    link = forms.URLField(
+        label="Or a link (for a video, or a page elsewhere)",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a full web address, starting https://"},
+    )
+
+    def clean_link(self) -> str:
+        link: str = self.cleaned_data["link"]
+        if link and not link.startswith("https://"):
+            raise forms.ValidationError("Give a secure link, starting https://")
+        return link
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        # Refused before it is read, so a huge file never sits in memory.
+        if upload and upload.size > max_bytes():
+            limit = max_bytes() // (1024 * 1024)
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB: the limit is {limit} MB. "
+                "Make it smaller or link to it instead."
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and bool(data.get("file")) == bool(data.get("link")):
+            raise forms.ValidationError(
+                {"file": "Choose a file, or give a link instead: one of the two."}
+            )
+        return data

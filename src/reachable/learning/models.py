@@ -126,6 +126,9 @@ class PracticeExample(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The attachments' titles and the text read from their PDFs, kept by the services so that
+    # search reaches them on both databases.
+    attachment_text = models.TextField(blank=True, editable=False)
     # PostgreSQL's weighted full-text vector, kept by the services (empty on SQLite, which
     # searches the sections directly: ``learning.search``).
     search_vector = SearchVectorField(null=True, editable=False)
@@ -138,11 +141,13 @@ class PracticeExample(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The search vector is written by ``search.vector_update`` in the database; a save of
-        # the other fields must not overwrite it with the stale value held in memory.
+        # The search vector (``search.vector_update``) and the attachments' text
+        # (``services.attachment_add``) are written by queries; a save of the other fields must
+        # not overwrite them with the stale values held in memory.
         if self.pk and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kept_apart = {"id", "search_vector", "attachment_text"}
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if f.name not in {"id", "search_vector"}
+                f.name for f in self._meta.concrete_fields if f.name not in kept_apart
             ]
         super().save(*args, **kwargs)
 
@@ -153,6 +158,42 @@ class PracticeExample(models.Model):
     def sections(self) -> list[tuple[str, str, str]]:
         """(field, heading, text) for every section, in the proforma's order."""
         return [(name, heading, getattr(self, name)) for name, heading, _, _ in SECTIONS]
+
+
+class Attachment(models.Model):
+    """A file (PDF, slides, a document) or a link (a video) that goes with an example.
+
+    Files are kept in the database, so the partnership's one backup holds them, under a size
+    limit and after their content (not only their name) is checked (``learning.attachments``).
+    """
+
+    example = models.ForeignKey(
+        PracticeExample, on_delete=models.CASCADE, related_name="attachments"
+    )
+    number = models.PositiveIntegerField(help_text="Its place among the example's attachments.")
+    title = models.CharField(max_length=200)
+    link = models.URLField(blank=True, help_text="A video or page elsewhere, instead of a file.")
+    filename = models.CharField(max_length=120, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    content = models.BinaryField(blank=True, editable=False)
+    text = models.TextField(blank=True, editable=False, help_text="Read from a PDF, for search.")
+    added_by = _user()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["example", "number"], name="attachment_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_file(self) -> bool:
+        return not self.link
 
 
 class ExampleVersion(models.Model):

@@ -2,7 +2,8 @@
 
 On PostgreSQL a weighted ``tsvector`` (kept by the services) is matched with ``websearch``
 syntax and ranked by ``ts_rank``: the title, summary and tags weigh most (A), purpose,
-implementation and delivery next (B), the other sections less (C), further information least (D).
+implementation and delivery next (B), the other sections less (C), further information and the
+attachments (their titles and the text of their PDFs) least (D).
 On SQLite (the demo, tests) the same weights are applied to whole-word matches in Python, so both
 give the same order for plain words; PostgreSQL also matches other forms of a word (stemming).
 Snippets and "more like this" are computed the same way on both.
@@ -38,6 +39,7 @@ FIELD_WEIGHTS = {
     "evaluation": "C",
     "feedback": "C",
     "further_information": "D",
+    "attachment_text": "D",
 }
 FACETS = {
     "theme": ("theme__code", "theme__label", "Thematic area"),

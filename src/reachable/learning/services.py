@@ -17,9 +17,11 @@ from django.utils.text import slugify
 
 from reachable.audit.services import audit_record
 from reachable.learning import access
+from reachable.learning.attachments import file_check
 from reachable.learning.models import (
     SECTION_FIELDS,
     SECTIONS,
+    Attachment,
     ExampleVersion,
     Feedback,
     MonthlyUse,
@@ -176,6 +178,68 @@ def withdraw(*, user: Any, example: PracticeExample, reason: str) -> PracticeExa
     ReviewNote.objects.create(example=example, kind=ReviewNote.Kind.WITHDRAWN, text=reason, by=user)
     _audit(user, "example.withdraw", example, reason=reason)
     return example
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    user: Any,
+    example: PracticeExample,
+    title: str,
+    filename: str = "",
+    content: bytes = b"",
+    link: str = "",
+) -> Attachment:
+    """Add a file (checked by its content, its PDF text read for search) or a link to a draft."""
+    access.edit_check(user, example)
+    example = PracticeExample.objects.select_for_update().get(pk=example.pk)
+    if bool(content or filename) == bool(link):
+        raise ValidationError({"file": "Choose a file, or give a link instead: one of the two."})
+    if not title.strip():
+        raise ValidationError({"title": "Enter a title for the attachment."})
+    fields: dict[str, Any] = {"link": link}
+    if not link:
+        checked = file_check(filename, content)
+        fields = {
+            "filename": checked.filename,
+            "content_type": checked.content_type,
+            "size": len(checked.content),
+            "sha256": checked.sha256,
+            "content": checked.content,
+            "text": checked.text,
+        }
+    last = example.attachments.order_by("-number").values_list("number", flat=True).first()
+    attachment = Attachment.objects.create(
+        example=example, number=(last or 0) + 1, title=title.strip(), added_by=user, **fields
+    )
+    attachment_text_refresh(example)
+    _audit(
+        user,
+        "attachment.add",
+        example,
+        number=attachment.number,
+        title=attachment.title,
+        sha256=attachment.sha256,
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, user: Any, example: PracticeExample, number: int) -> None:
+    access.edit_check(user, example)
+    removed, _ = example.attachments.filter(number=number).delete()
+    if not removed:
+        raise ValidationError("That attachment has already been removed.")
+    attachment_text_refresh(example)
+    _audit(user, "attachment.remove", example, number=number)
+
+
+def attachment_text_refresh(example: PracticeExample) -> None:
+    """What search reads from the attachments: their titles and their PDFs' text."""
+    parts = example.attachments.order_by("number").values_list("title", "text")
+    text = "\n".join(f"{title}\n{body}" for title, body in parts)
+    PracticeExample.objects.filter(pk=example.pk).update(attachment_text=text)
+    vector_update(example.pk)
 
 
 def feedback_record(*, example: PracticeExample, useful: bool, comment: str = "") -> Feedback:

@@ -4,6 +4,7 @@ workstreams, so the hub's search has something real to find. No real person is n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +12,16 @@ from django.utils.text import slugify
 
 from reachable.accounts.models import User
 from reachable.core.models import Area, Code
-from reachable.learning.models import SECTION_FIELDS, ExampleVersion, PracticeExample, State
+from reachable.learning.attachments import file_check
+from reachable.learning.models import (
+    SECTION_FIELDS,
+    Attachment,
+    ExampleVersion,
+    PracticeExample,
+    State,
+)
 from reachable.learning.search import vector_update
+from reachable.learning.services import attachment_text_refresh
 
 # (title, workstream, county, theme, audience, evidence, tags, summary, purpose, implementation,
 #  evaluation)
@@ -211,6 +220,45 @@ ITEMS = [
 ]
 
 
+# A one-page handout attached to the first example: its words are found by search only through
+# the PDF's text ("icebreaker" appears nowhere else in the demo).
+HANDOUT = (
+    "First conversation in custody: a prompt sheet",
+    "<h1>First conversation in custody</h1><p>A prompt sheet for the practitioner. Start with an "
+    "icebreaker about something the child chooses. Explain who you are and that you are not the "
+    "police. Ask what would help today, and who the child trusts.</p>",
+)
+VIDEO = ("Recorded workshop: the reachable moment", "https://video.example.org/reachable-moment")
+
+
+@functools.cache
+def handout_pdf() -> bytes:
+    """Made once per process (the authorization tests build the demo examples many times)."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=HANDOUT[1]).write_pdf())
+
+
+def _attachments(example: PracticeExample, author: User) -> None:
+    checked = file_check("first-conversation.pdf", handout_pdf())
+    Attachment.objects.create(
+        example=example,
+        number=1,
+        title=HANDOUT[0],
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        content=checked.content,
+        text=checked.text,
+        added_by=author,
+    )
+    Attachment.objects.create(
+        example=example, number=2, title=VIDEO[0], link=VIDEO[1], added_by=author
+    )
+    attachment_text_refresh(example)
+
+
 @transaction.atomic
 def synth_learning(*, user_id: int) -> int:
     """Publish the demo's practice examples (once); returns how many were made."""
@@ -253,5 +301,8 @@ def synth_learning(*, user_id: int) -> int:
             sections={name: getattr(example, name) for name in SECTION_FIELDS},
             by=author,
         )
-        vector_update(example.pk)
+        if number == 0:
+            _attachments(example, author)  # which keeps the search vector too
+        else:
+            vector_update(example.pk)
     return len(ITEMS)

@@ -13,6 +13,18 @@ urlpatterns = [
     path("manage/<id:pk>/review/", views.example_review, name="example_review"),
     path("manage/<id:pk>/withdraw/", views.example_withdraw, name="example_withdraw"),
     path("manage/<id:pk>/versions/<id:number>/", views.version_diff, name="version_diff"),
+    path("manage/<id:pk>/attachments/new/", views.attachment_new, name="attachment_new"),
+    path(
+        "manage/<id:pk>/attachments/<id:number>/",
+        views.attachment_managed,
+        name="attachment_managed",
+    ),
+    path(
+        "manage/<id:pk>/attachments/<id:number>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("<slug:slug>/", views.example_public, name="example"),
+    path("<slug:slug>/attachments/<id:number>/", views.attachment_public, name="attachment"),
     path("<slug:slug>.pdf", views.example_pdf, name="example_pdf"),
 ]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from reachable.audit.services import audit_record
 from reachable.learning import access, search, services
 from reachable.learning import forms as lf
-from reachable.learning.models import SECTION_FIELDS, PracticeExample, State
+from reachable.learning.models import SECTION_FIELDS, Attachment, PracticeExample, State
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import form_page, posted
 
@@ -62,6 +62,7 @@ def example_public(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "example": example,
             "form": form,
+            "attachments": example.attachments.defer("content", "text"),
             "more": search.more_like_this(example),
             "today": timezone.localdate(),
         },
@@ -78,6 +79,24 @@ def example_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{example.slug}.pdf"'
     return response
+
+
+def _attachment_response(attachment: Attachment) -> HttpResponse:
+    if attachment.link:
+        return redirect(attachment.link)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    # Always a download: a file is never shown inside the site's own pages.
+    response["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
+    return response
+
+
+def attachment_public(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    example = _published(slug)
+    if example.state != State.PUBLISHED:
+        raise Http404  # a withdrawn example's page says why; its files are no longer offered
+    attachment = get_object_or_404(example.attachments, number=number)
+    services.use_count(example, download=True)
+    return _attachment_response(attachment)
 
 
 # ---------------------------------------------------------------- writers and reviewers
@@ -132,6 +151,7 @@ def example_manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "example": example,
             "versions": example.versions.select_related("by"),
+            "attachments": example.attachments.defer("content", "text"),
             "notes": example.notes.select_related("by"),
             "may_edit": is_author and example.state == State.DRAFT,
             "may_submit": is_author and example.state == State.DRAFT,
@@ -240,6 +260,58 @@ def example_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         lambda d: services.withdraw(user=request.user, example=example, reason=d["reason"]),
         "Withdrawn: the public page now says why.",
     )
+
+
+@login_required
+def attachment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    example = _managed(request, pk)
+    access.edit_check(request.user, example)
+    form = lf.AttachmentForm(posted(request), request.FILES or None)
+
+    def save(data: dict[str, Any]) -> Any:
+        upload = data.get("file")
+        return services.attachment_add(
+            user=request.user,
+            example=example,
+            title=data["title"],
+            filename=upload.name if upload else "",
+            content=upload.read() if upload else b"",
+            link=data["link"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        title=f"Add an attachment: {example.title}",
+        caption="Learning hub",
+        then="learning:manage_example",
+        back=reverse("learning:manage_example", args=[example.pk]),
+        success="Attachment added.",
+        pk=example.pk,
+    )
+
+
+@login_required
+def attachment_managed(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A draft's attachment, for its author and reviewers."""
+    example = _managed(request, pk)
+    attachment = get_object_or_404(example.attachments, number=number)
+    return _attachment_response(attachment)
+
+
+@login_required
+def attachment_remove(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    example = _managed(request, pk)
+    access.edit_check(request.user, example)
+    if request.method == "POST":
+        try:
+            services.attachment_remove(user=request.user, example=example, number=number)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Attachment removed.")
+    return redirect("learning:manage_example", pk=example.pk)
 
 
 @login_required

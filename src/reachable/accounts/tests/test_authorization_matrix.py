@@ -291,6 +291,22 @@ ENDPOINTS: dict[str, Endpoint] = {
     "learning:example_pdf": Endpoint(
         ALL, public=True, factory=lambda: _a_practice_example(), lookup="slug"
     ),
+    # Its first attachment is a PDF: downloaded by anyone while the example is published.
+    "learning:attachment": Endpoint(
+        ALL,
+        public=True,
+        factory=lambda: _a_practice_example(),
+        lookup="slug",
+        kwargs={"number": "1"},
+    ),
+    "learning:attachment_managed": Endpoint(
+        ALL, factory=lambda: _a_practice_example(), kwargs={"number": "1"}
+    ),
+    # Only the author of a draft adds or removes attachments.
+    "learning:attachment_new": Endpoint(NOBODY, factory=lambda: _a_practice_example()),
+    "learning:attachment_remove": Endpoint(
+        NOBODY, factory=lambda: _a_practice_example(), kwargs={"number": "1"}
+    ),
     "learning:manage": Endpoint(ALL),
     "learning:example_new": Endpoint(ALL),
     "learning:manage_example": Endpoint(ALL, factory=lambda: _a_practice_example()),
