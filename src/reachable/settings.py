@@ -81,7 +81,45 @@ INSTALLED_APPS = [
     "reachable.lines",
     "reachable.programmes",
     "reachable.learning",
+    "reachable.notifications",
+    "reachable.events",
 ]
+
+# Email: every message goes through the outbox (``reachable.notifications``), sent by
+# `reachable outbox_send` (run it every minute from cron or a timer). Production sends by SMTP;
+# the demo prints each message on the terminal; the tests use Django's memory outbox, or a real
+# SMTP server on loopback where they test the sending.
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "memory": "django.core.mail.backends.locmem.EmailBackend",
+}[
+    envchoice(
+        "REACHABLE_EMAIL_BACKEND",
+        {"production": "smtp", "demo": "console", "test": "memory"}[MODE],
+        ("smtp", "console", "memory"),
+    )
+]
+EMAIL_HOST = envstr("REACHABLE_SMTP_HOST", "localhost")
+EMAIL_PORT = envint("REACHABLE_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = envstr("REACHABLE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = envstr("REACHABLE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = envbool("REACHABLE_SMTP_STARTTLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = envstr("REACHABLE_EMAIL_FROM", "Reachable <no-reply@reachable.invalid>")
+# The address emails link back to (no trailing slash).
+REACHABLE_SITE_URL = envstr("REACHABLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Sent emails hold addresses (event registrants are members of the public): kept this long.
+REACHABLE_OUTBOX_KEEP_DAYS = envint("REACHABLE_OUTBOX_KEEP_DAYS", 30, minimum=1)
+# Events: reminders this long before a session starts ("7d", "1d", "2h"), and how long a place
+# offered from a waiting list is held before it is offered to the next person.
+REACHABLE_EVENT_REMINDERS = envlist("REACHABLE_EVENT_REMINDERS", ["7d", "1h"])
+REACHABLE_EVENT_OFFER_HOURS = envint("REACHABLE_EVENT_OFFER_HOURS", 48, minimum=1)
+# Public registration is protected without third-party services: per IP and per email address.
+REACHABLE_EVENT_REGISTRATIONS_PER_IP_HOUR = envint("REACHABLE_EVENT_REGISTRATIONS_PER_IP_HOUR", 30)
+REACHABLE_EVENT_REGISTRATIONS_PER_EMAIL_DAY = envint(
+    "REACHABLE_EVENT_REGISTRATIONS_PER_EMAIL_DAY", 10
+)
 
 # Apps that read their own sections of the partnership file, in order, inside the same transaction.
 REACHABLE_PARTNERSHIP_SECTIONS = [

@@ -20,6 +20,8 @@ urlpatterns = [
     path("lines/", include("reachable.lines.urls")),
     path("programmes/", include("reachable.programmes.urls")),
     path("learning/", include("reachable.learning.urls")),
+    path("events/", include("reachable.events.urls")),
+    path("notifications/", include("reachable.notifications.urls")),
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]

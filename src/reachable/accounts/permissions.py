@@ -68,6 +68,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # (the programme team and team managers) publish them. Published items are public.
     "learning.write": frozenset(Role.values),
     "learning.review": frozenset({R.PROGRAMME_LEAD, R.TEAM_MANAGER}),
+    # Events: the programme team and admins organise sessions and see who registered (members
+    # of the public, with their access needs); registering needs no account.
+    "events.manage": frozenset({R.PROGRAMME_LEAD, R.PARTNERSHIP_ADMIN}),
+    # The outbox (what was sent, what failed): admins only, it holds addresses.
+    "notifications.outbox": frozenset({R.PARTNERSHIP_ADMIN}),
     # Information governance. Sharing a record and breaking the glass are for people who work
     # with children; the data protection lead runs retention, subject access and restrictions.
     "sharing.share": CASE_ROLES,

@@ -17,10 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from reachable.casework.models import Case, NrmReferral, Referral
 from reachable.core.models import Area
 from reachable.custody.models import CommunityOffer, Detention
+from reachable.events.models import PROFESSIONALS, Audience, Registration, Session
 from reachable.lines.models import Disruption
 from reachable.programmes.periods import local_bounds
 from reachable.returns.models import Domain, ReturnPeriod, Submission
@@ -189,6 +191,44 @@ def children_safeguarded(start: dt.date, end: dt.date, county: Area | None) -> D
     return Decimal(total or 0)
 
 
+def _sessions_held(start: dt.date, end: dt.date) -> QuerySet[Session]:
+    low, high = local_bounds(start, end)
+    return Session.objects.filter(
+        cancelled=False, starts_at__gte=low, starts_at__lt=high, starts_at__lte=timezone.now()
+    )
+
+
+def sessions_delivered(start: dt.date, end: dt.date, county: Area | None) -> Decimal:
+    return _count(_sessions_held(start, end))
+
+
+def event_registrations(start: dt.date, end: dt.date, county: Area | None) -> Decimal:
+    """Places confirmed for sessions in the dates (cancellations and the waiting list left out)."""
+    low, high = local_bounds(start, end)
+    return _count(
+        Registration.objects.filter(
+            state=Registration.State.CONFIRMED,
+            session__cancelled=False,
+            session__starts_at__gte=low,
+            session__starts_at__lt=high,
+        )
+    )
+
+
+def _attended(start: dt.date, end: dt.date, audiences: list[str] | None = None) -> Decimal:
+    found = Registration.objects.filter(session__in=_sessions_held(start, end), attended=True)
+    if audiences:
+        found = found.filter(audience__in=audiences)
+    return _count(found)
+
+
+def _reach(audiences: list[str] | None) -> Compute:
+    def compute(start: dt.date, end: dt.date, county: Area | None) -> Decimal:
+        return _attended(start, end, audiences)
+
+    return compute
+
+
 MEASURES: dict[str, Measure] = {
     m.key: m
     for m in [
@@ -306,6 +346,55 @@ MEASURES: dict[str, Measure] = {
             "lines.picture",
             children_safeguarded,
         ),
+        Measure(
+            "events.sessions_delivered",
+            "Workshops and webinars delivered",
+            "sessions",
+            "Events: sessions held (not cancelled) in the dates, by start time.",
+            "events:manage",
+            "events.manage",
+            sessions_delivered,
+            by_county=False,
+        ),
+        Measure(
+            "events.registrations",
+            "Event places confirmed",
+            "people",
+            "Events: confirmed places for sessions in the dates (not the waiting list, not "
+            "cancellations).",
+            "events:manage",
+            "events.manage",
+            event_registrations,
+            by_county=False,
+        ),
+        Measure(
+            "events.attended",
+            "People attending events",
+            "people",
+            "Events: places marked attended, for sessions held in the dates.",
+            "events:manage",
+            "events.manage",
+            _reach(None),
+            by_county=False,
+        ),
+        *[
+            Measure(
+                f"events.reach.{key}",
+                f"Reach: {label}",
+                "people",
+                f"Events: {label} marked attended, for sessions held in the dates.",
+                "events:manage",
+                "events.manage",
+                _reach(audiences),
+                by_county=False,
+            )
+            for key, label, audiences in [
+                ("professionals", "professionals", [str(a) for a in PROFESSIONALS]),
+                ("teachers", "teachers and school staff", [Audience.TEACHER.value]),
+                ("parents", "parents and carers", [Audience.PARENT.value]),
+                ("pupils", "pupils and young people", [Audience.PUPIL.value]),
+            ]
+        ],
     ]
 }
 

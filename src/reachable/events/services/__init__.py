@@ -1,0 +1,1 @@
+"""The events' domain logic, shared by the pages, the commands and the programme's measures."""

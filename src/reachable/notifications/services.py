@@ -1,0 +1,186 @@
+"""Writing emails to the outbox and sending them.
+
+``notify`` renders a kind's template (its first line is the subject) and writes the row in the
+caller's transaction. ``outbox_send`` claims due rows (a lease, so two runs never send the same
+row), sends each through Django's configured email backend and records the outcome: a refusal
+is retried after 1, 5, 30 minutes, 2 and 12 hours, then shown as failed. ``digest_send`` gathers
+the day's held emails into one per person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reachable.notifications.kinds import KINDS
+from reachable.notifications.models import Email, Preference
+
+BACKOFF_MINUTES = [1, 5, 30, 120, 720]
+LEASE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def frequency_for(user: Any, kind: str) -> str:
+    if user is None or KINDS[kind].must_send:
+        return Preference.Frequency.IMMEDIATELY
+    chosen = Preference.objects.filter(user=user, kind=kind).values_list("frequency", flat=True)
+    return chosen.first() or Preference.Frequency.IMMEDIATELY
+
+
+def notify(
+    kind: str,
+    *,
+    to: str,
+    context: dict[str, Any],
+    user: Any = None,
+    dedupe_key: str | None = None,
+    attachment: Attachment | None = None,
+) -> Email | None:
+    """Write one email to the outbox; None when ``dedupe_key`` was already written (sent once).
+
+    Templates are plain text: ``notifications/<kind>.txt``, the first line the subject.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of email {kind!r}: add it to notifications.kinds.")
+    rendered = render_to_string(
+        f"notifications/{kind}.txt", {**context, "site_url": settings.REACHABLE_SITE_URL}
+    )
+    subject, _, body = rendered.strip().partition("\n")
+    states: dict[str, str] = {
+        Preference.Frequency.IMMEDIATELY: Email.State.PENDING,
+        Preference.Frequency.DAILY: Email.State.DIGEST,
+        Preference.Frequency.OFF: Email.State.OFF,
+    }
+    state = states[frequency_for(user, kind)]
+    email = Email(
+        kind=kind,
+        to=to,
+        user=user,
+        subject=subject.strip()[:200],
+        body=body.strip() + "\n",
+        dedupe_key=dedupe_key,
+        state=state,
+        next_attempt_at=timezone.now(),
+    )
+    if attachment:
+        email.attachment_name = attachment.name
+        email.attachment_type = attachment.content_type
+        email.attachment = attachment.content
+    if dedupe_key is None:
+        email.save()
+        return email
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+            email.save()
+    except IntegrityError:
+        return None
+    return email
+
+
+def _claim(limit: int) -> list[int]:
+    """Take a lease on due rows so that a second run at the same time skips them."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = (
+            Email.objects.select_for_update(skip_locked=True)
+            .filter(state=Email.State.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        claimed = list(due)
+        Email.objects.filter(pk__in=claimed).update(next_attempt_at=now + LEASE)
+    return claimed
+
+
+def _message(email: Email, connection: Any) -> EmailMessage:
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        connection=connection,
+    )
+    if email.attachment_name:
+        message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
+    return message
+
+
+def outbox_send(limit: int = 500) -> tuple[int, int]:
+    """Send what is due; returns (sent, refused)."""
+    sent = refused = 0
+    claimed = _claim(limit)
+    if not claimed:
+        return 0, 0
+    connection = get_connection(fail_silently=False)
+    for email in Email.objects.filter(pk__in=claimed).order_by("pk"):
+        try:
+            _message(email, connection).send()
+        except Exception as exc:  # any transport error: kept, retried, shown; never lost
+            refused += 1
+            email.attempts += 1
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts > len(BACKOFF_MINUTES):
+                email.state = Email.State.FAILED
+            else:
+                wait = BACKOFF_MINUTES[email.attempts - 1]
+                email.next_attempt_at = timezone.now() + dt.timedelta(minutes=wait)
+            email.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+        else:
+            sent += 1
+            email.state, email.sent_at = Email.State.SENT, timezone.now()
+            email.attempts += 1
+            email.save(update_fields=["state", "sent_at", "attempts"])
+    return sent, refused
+
+
+@transaction.atomic
+def digest_send() -> int:
+    """One summary email per person for what they asked to receive daily; returns how many."""
+    held = Email.objects.select_for_update().filter(state=Email.State.DIGEST).select_related("user")
+    by_user: dict[int, list[Email]] = {}
+    for email in held.order_by("created_at", "pk"):
+        if email.user_id is not None:
+            by_user.setdefault(email.user_id, []).append(email)
+    for items in by_user.values():
+        user = items[0].user
+        notify(
+            "notifications.digest",
+            to=items[0].to,
+            user=user,
+            context={"items": items, "person": user},
+        )
+        Email.objects.filter(pk__in=[e.pk for e in items]).update(state=Email.State.DIGESTED)
+    return len(by_user)
+
+
+def outbox_tidy(days: int | None = None) -> int:
+    """Sent emails hold people's addresses (event registrants are the public): delete them once
+    they are old. Failed ones stay until the admin has seen them."""
+    keep = days if days is not None else settings.REACHABLE_OUTBOX_KEEP_DAYS
+    cutoff = timezone.now() - dt.timedelta(days=keep)
+    done = [Email.State.SENT, Email.State.DIGESTED, Email.State.OFF]
+    deleted, _ = Email.objects.filter(Q(state__in=done), created_at__lt=cutoff).delete()
+    return deleted
+
+
+def preference_set(*, user: Any, kind: str, frequency: str) -> Preference | None:
+    if KINDS[kind].must_send:
+        return None
+    preference, _ = Preference.objects.update_or_create(
+        user=user, kind=kind, defaults={"frequency": frequency}
+    )
+    return preference
