@@ -150,7 +150,11 @@ def outbox_send(limit: int = 500) -> tuple[int, int]:
 @transaction.atomic
 def digest_send() -> int:
     """One summary email per person for what they asked to receive daily; returns how many."""
-    held = Email.objects.select_for_update().filter(state=Email.State.DIGEST).select_related("user")
+    held = (
+        Email.objects.select_for_update(of=("self",))
+        .filter(state=Email.State.DIGEST)
+        .select_related("user")
+    )
     by_user: dict[int, list[Email]] = {}
     for email in held.order_by("created_at", "pk"):
         if email.user_id is not None:

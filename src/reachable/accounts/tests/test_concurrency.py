@@ -10,41 +10,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from reachable.casework import services as casework
 from reachable.casework.models import Referral
 from reachable.children.merge import child_merge
 from reachable.children.models import Child
 from reachable.core.models import Team
-from reachable.testing import involve, make_child, make_detention, person
-
-ON_POSTGRES = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite lets one writer in at a time, so it cannot race; PostgreSQL's row locks can",
-)
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each result is a value or the exception."""
-    start = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        start.wait()
-        try:
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+from reachable.testing import ON_POSTGRES, at_once, involve, make_child, make_detention, person
 
 
 @pytest.fixture
