@@ -118,6 +118,13 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.name} for {self.session}"
 
+    @property
+    def token(self) -> str:
+        """The signed link's token, for the registrant's emails and pages."""
+        from reachable.events.services.tokens import registration_token
+
+        return registration_token(self)
+
 
 class Offer(models.Model):
     """A place offered from the waiting list, held for a set number of hours."""

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from reachable.events import forms as ef
 from reachable.events.models import EvaluationResponse, Instrument, Registration, Series, Session
@@ -142,6 +141,8 @@ def place(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _place_action(request: HttpRequest, token: str, run: Any, done: str) -> HttpResponse:
+    if request.method != "POST":  # a link opened rather than a button pressed: show the place
+        return redirect("events:place", token=token)
     found = _registration(token)
     try:
         run(registration=found)
@@ -152,7 +153,6 @@ def _place_action(request: HttpRequest, token: str, run: Any, done: str) -> Http
     return redirect("events:place", token=token)
 
 
-@require_POST
 @link_checked
 def place_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return _place_action(
@@ -160,7 +160,6 @@ def place_cancel(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_POST
 @link_checked
 def place_accept(request: HttpRequest, token: str) -> HttpResponse:
     return _place_action(

@@ -323,6 +323,53 @@ ENDPOINTS: dict[str, Endpoint] = {
     "learning:version_diff": Endpoint(
         ALL, factory=lambda: _a_practice_example(), kwargs={"number": "1"}
     ),
+    # Events: sessions are public and registrants reach their own place by a signed link (the
+    # factory's registration attended a session already held); organisers see registrations.
+    "events:home": Endpoint(ALL, public=True),
+    "events:series": Endpoint(
+        ALL, public=True, factory=lambda: _a_registration().session.series, lookup="slug"
+    ),
+    "events:series_calendar": Endpoint(
+        ALL, public=True, factory=lambda: _a_registration().session.series, lookup="slug"
+    ),
+    "events:session": Endpoint(ALL, public=True, factory=lambda: _a_registration().session),
+    "events:session_calendar": Endpoint(
+        ALL, public=True, factory=lambda: _a_registration().session
+    ),
+    **{
+        name: Endpoint(ALL, public=True, factory=lambda: _a_registration(), lookup="token")
+        for name in [
+            "events:place",
+            "events:place_cancel",
+            "events:place_accept",
+            "events:place_calendar",
+            "events:place_feedback",
+            "events:place_certificate",
+        ]
+    },
+    "events:place_evaluation": Endpoint(
+        ALL,
+        public=True,
+        factory=lambda: _a_registration(),
+        lookup="token",
+        kwargs={"phase": "pre"},
+    ),
+    "events:manage": Endpoint(frozenset({PROGRAMME, ADMIN})),
+    "events:session_new": Endpoint(frozenset({PROGRAMME, ADMIN})),
+    "events:session_manage": Endpoint(
+        frozenset({PROGRAMME, ADMIN}), factory=lambda: _a_registration().session
+    ),
+    "events:attendance": Endpoint(
+        frozenset({PROGRAMME, ADMIN}), factory=lambda: _a_registration().session
+    ),
+    "events:waiting_move": Endpoint(
+        frozenset({PROGRAMME, ADMIN}), factory=lambda: _a_registration()
+    ),
+    "events:evaluation_report": Endpoint(
+        frozenset({PROGRAMME, ADMIN}), factory=lambda: _a_registration().session.series
+    ),
+    "notifications:preferences": Endpoint(ALL),
+    "notifications:outbox": Endpoint(frozenset({ADMIN})),
     "api:line-list": Endpoint(frozenset({INTEL}), api=True),
     "api:line-detail": Endpoint(frozenset({INTEL}), api=True, factory=lambda: _a_line()),
     # POST only: a GET from someone allowed is 405.
@@ -971,6 +1018,22 @@ def _a_practice_example() -> Any:
 
     synth_learning(user_id=system_user().pk)
     return PracticeExample.objects.order_by("pk").first()
+
+
+def _a_registration() -> Any:
+    import datetime as dt
+
+    from reachable.events.models import Registration
+    from reachable.events.tests.helpers import a_session, sign_up
+
+    session = a_session(capacity=5)
+    held = sign_up(session, "attendee")
+    session.starts_at = timezone.now() - dt.timedelta(hours=3)
+    session.ends_at = timezone.now() - dt.timedelta(hours=1)
+    session.save()
+    Registration.objects.filter(pk=held.pk).update(attended=True)
+    held.refresh_from_db()
+    return held
 
 
 def _someone() -> Any:

@@ -16,7 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from reachable.events.models import EvaluationResponse, Instrument, Registration, SessionFeedback
+from reachable.events.models import (
+    EvaluationResponse,
+    Instrument,
+    Registration,
+    Series,
+    SessionFeedback,
+)
 from reachable.events.services import attendance, evaluation, registration
 from reachable.events.services.reminders import feedback_requests_send, reminders_send
 from reachable.events.services.tokens import registration_token
@@ -227,3 +233,22 @@ def test_the_board_counts_sessions_places_attendance_and_reach_live() -> None:
     assert measure_value("events.attended", start, end) == Decimal(1)
     assert measure_value("events.reach.professionals", start, end) == Decimal(1)
     assert measure_value("events.reach.teachers", start, end) == Decimal(0)
+
+
+def test_the_demo_events_show_a_series_a_waiting_list_and_a_measured_change() -> None:
+    from reachable.events.synth import synth_events
+
+    assert synth_events(seed=1) == 9
+    assert synth_events(seed=1) == 0
+    full = Registration.objects.filter(state="waiting").values_list("session", flat=True)
+    assert len(set(full)) == 1
+    series = Series.objects.get(slug="exploitation-workshops")
+    act, _ = evaluation.change_by_subscale(_instrument(), series)
+    assert act.pairs == 18
+    assert act.change is not None
+    assert act.change > 0
+    lead = person("programme_lead", "partnership-team", username="events.lead")
+    shown = page(signed_in_client(lead).get(reverse("events:manage")))
+    assert "Workshop 4: Contextual safeguarding" in shown
+    body = page(Client().get(reverse("events:series", args=["exploitation-workshops"])))
+    assert "(has taken place)" in body

@@ -10,6 +10,7 @@ from reachable.accounts.roles import Role
 from reachable.casework.synth import demo_casework, synth_cases
 from reachable.children.models import Child
 from reachable.custody.synth import synth_detentions
+from reachable.events.synth import synth_events
 from reachable.learning.synth import synth_learning
 from reachable.lines.synth import synth_lines
 from reachable.programmes.synth import synth_programmes
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             synth_lines(seed=seed, user_id=system_user().pk, child_links=15)
             synth_programmes(seed=seed, user_id=system_user().pk)
             synth_learning(user_id=system_user().pk)
+            synth_events(seed=seed)
             if not PopulationReference.objects.exists():
                 call_command("returns_population_load", verbosity=0)
             self.stdout.write("Sending synthetic minimum dataset returns and linking them...")
