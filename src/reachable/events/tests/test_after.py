@@ -21,6 +21,7 @@ from reachable.events.models import (
     Instrument,
     Registration,
     Series,
+    Session,
     SessionFeedback,
 )
 from reachable.events.services import attendance, evaluation, registration
@@ -77,7 +78,7 @@ def _held_session_with(*who: str) -> tuple[Any, list[Registration]]:
 
 
 def test_attendance_feedback_once_and_a_certificate() -> None:
-    session, (ann, bob, cat) = _held_session_with("ann", "bob", "cat")
+    session, (ann, bob, _) = _held_session_with("ann", "bob", "cat")
     lead = person("programme_lead", "partnership-team", username="events.lead")
     client = signed_in_client(lead)
     marked = client.post(
@@ -207,9 +208,9 @@ def test_the_evaluation_page_shows_the_change_to_organisers_only() -> None:
 
 
 def test_the_board_counts_sessions_places_attendance_and_reach_live() -> None:
-    session, (ann, bob) = _held_session_with("ann", "bob")
+    session, (ann, _) = _held_session_with("ann", "bob")
     teacher = registration.register(
-        session=session.__class__.objects.create(
+        session=Session.objects.create(
             series=session.series,
             title="SOS+ for school staff",
             starts_at=timezone.now() + dt.timedelta(days=2),
