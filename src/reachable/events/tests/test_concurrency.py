@@ -30,9 +30,8 @@ def test_a_burst_of_registrations_takes_exactly_the_places_there_are(emptied: No
     assert [r for r in results if isinstance(r, Exception)] == []
     states = list(session.registrations.values_list("state", flat=True))
     assert (states.count("confirmed"), states.count("waiting")) == (5, 15)
-    positions = sorted(
-        session.registrations.filter(state="waiting").values_list("waiting_position", flat=True)
-    )
+    waiting = session.registrations.filter(state="waiting")
+    positions = sorted(p or 0 for p in waiting.values_list("waiting_position", flat=True))
     assert positions == list(range(1, 16))
 
 
