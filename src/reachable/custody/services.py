@@ -35,6 +35,7 @@ from reachable.custody.models import (
     ShareRoute,
 )
 from reachable.custody.rules import age_error, arrival_slot, time_errors
+from reachable.notifications.services import team_notify
 from reachable.sharing.access import processing_check
 from reachable.sharing.services import (
     alert_data_protection_leads,
@@ -330,6 +331,9 @@ def concern_share(
                 "method": method.code,
                 "agreement": agreement.reference if agreement else None,
             },
+        )
+        team_notify(
+            "custody.concern_shared", to_team, link=reverse("custody:concern", args=[share.pk])
         )
     return share
 

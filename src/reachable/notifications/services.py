@@ -10,6 +10,7 @@ the day's held emails into one per person.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,6 +170,27 @@ def digest_send() -> int:
         )
         Email.objects.filter(pk__in=[e.pk for e in items]).update(state=Email.State.DIGESTED)
     return len(by_user)
+
+
+def people_notify(kind: str, people: Iterable[Any], *, context: dict[str, Any], link: str) -> int:
+    """One email each to people in the partnership (their preferences apply); returns how many
+    were written. ``context`` must not name a child: the link leads to the page that may."""
+    written = 0
+    for person in {p.pk: p for p in people}.values():
+        if person.email and person.is_active:
+            notify(kind, to=person.email, user=person, context={**context, "link": link})
+            written += 1
+    return written
+
+
+def team_notify(kind: str, team: Any, *, link: str) -> int:
+    """Everyone working in the team."""
+    from reachable.accounts.models import User
+
+    members = User.objects.filter(
+        memberships__team=team, memberships__active=True, is_active=True
+    ).distinct()
+    return people_notify(kind, members, context={"team": team.name}, link=link)
 
 
 def outbox_tidy(days: int | None = None) -> int:

@@ -24,6 +24,7 @@ from reachable.children.access import Basis, basis_of, child_write_check
 from reachable.children.models import Child
 from reachable.children.selectors import merged_target
 from reachable.core.models import Agency, Code
+from reachable.notifications.services import people_notify
 from reachable.sharing.access import IDENTITY, shared_categories
 from reachable.sharing.models import (
     Agreement,
@@ -449,8 +450,15 @@ def break_glass_open(*, user: Any, child_pk: int, reason: str) -> BreakGlass:
             Role.TEAM_MANAGER, team_ids=team_ids_for_roles(user, frozenset(Role.values))
         )
         leads = _holders_of(Role.DATA_PROTECTION_LEAD)
+        told = [m for m in managers + leads if m.pk != user.pk]
+        people_notify(
+            "sharing.break_glass",
+            told,
+            context={"actor": user.display_name},
+            link=reverse("sharing:child_governance", args=[child.pk]),
+        )
         alert_send(
-            [m for m in managers + leads if m.pk != user.pk],
+            told,
             kind="break-glass",
             message=(
                 f"{user.display_name} opened child's record {child.pk} outside their access "

@@ -30,6 +30,7 @@ from reachable.children.access import child_write_check
 from reachable.children.models import Child
 from reachable.children.services import involvement_end, involvement_start
 from reachable.core.models import Area, Code, Team
+from reachable.notifications.services import team_notify
 from reachable.sharing.access import processing_check, restriction_on
 from reachable.sharing.services import alert_data_protection_leads, disclosure_to_team
 
@@ -196,6 +197,7 @@ def _referral_record(
         else:
             # The receiving team must see the record to triage it.
             involvement_start(child_id=child.pk, team=to_team, reason="Referral received")
+            team_notify("casework.referral_received", to_team, link=reverse("casework:triage_list"))
         chronicle(
             user=user,
             child_id=child.pk,
