@@ -67,7 +67,8 @@ def demo_users_ensure() -> int:
             validate=False,
         )
         user.job_title = spec.job_title
-        user.save(update_fields=["job_title"])
+        user.email = f"{spec.username}@example.org"  # a reserved domain: nothing is delivered
+        user.save(update_fields=["job_title", "email"])
         membership_add(
             user=user, role=spec.role, agency=agencies[spec.agency], team=teams.get(spec.team or "")
         )
