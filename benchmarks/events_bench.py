@@ -124,12 +124,23 @@ def burst(clients: int, registrations: int) -> None:
     path = f"/events/sessions/{session.pk}/"
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "reachable.wsgi", "-w", "4", "-b", f"127.0.0.1:{port}", "-q"],
+        [
+            str(BIN / "gunicorn"),
+            "reachable.wsgi",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         env=environment(),
         cwd=ROOT,
     )
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                raise SystemExit("gunicorn did not start")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
@@ -146,7 +157,10 @@ def burst(clients: int, registrations: int) -> None:
                     number = next(numbers, None)
                 if number is None:
                     return
-                elapsed, status = register_once(port, path, number)
+                try:
+                    elapsed, status = register_once(port, path, number)
+                except (OSError, http.client.HTTPException):
+                    elapsed, status = 0.0, 0  # counted as an error
                 with lock:
                     latencies.append(elapsed)
                     statuses.append(status)

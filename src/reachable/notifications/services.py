@@ -42,7 +42,7 @@ def frequency_for(user: Any, kind: str) -> str:
     return chosen.first() or Preference.Frequency.IMMEDIATELY
 
 
-def notify(
+def compose(
     kind: str,
     *,
     to: str,
@@ -50,11 +50,9 @@ def notify(
     user: Any = None,
     dedupe_key: str | None = None,
     attachment: Attachment | None = None,
-) -> Email | None:
-    """Write one email to the outbox; None when ``dedupe_key`` was already written (sent once).
-
-    Templates are plain text: ``notifications/<kind>.txt``, the first line the subject.
-    """
+) -> Email:
+    """The email, rendered and not yet saved. Templates are plain text:
+    ``notifications/<kind>.txt``, the first line the subject."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of email {kind!r}: add it to notifications.kinds.")
     rendered = render_to_string(
@@ -81,6 +79,22 @@ def notify(
         email.attachment_name = attachment.name
         email.attachment_type = attachment.content_type
         email.attachment = attachment.content
+    return email
+
+
+def notify(
+    kind: str,
+    *,
+    to: str,
+    context: dict[str, Any],
+    user: Any = None,
+    dedupe_key: str | None = None,
+    attachment: Attachment | None = None,
+) -> Email | None:
+    """Write one email to the outbox; None when ``dedupe_key`` was already written (sent once)."""
+    email = compose(
+        kind, to=to, context=context, user=user, dedupe_key=dedupe_key, attachment=attachment
+    )
     if dedupe_key is None:
         email.save()
         return email
@@ -90,6 +104,16 @@ def notify(
     except IntegrityError:
         return None
     return email
+
+
+def notify_many(emails: list[Email]) -> int:
+    """Write many composed emails at once; any whose ``dedupe_key`` is already written (another
+    run got there first) is skipped. Returns how many were written."""
+    keys = [e.dedupe_key for e in emails if e.dedupe_key]
+    before = Email.objects.filter(dedupe_key__in=keys).count() if keys else 0
+    Email.objects.bulk_create(emails, batch_size=1000, ignore_conflicts=True)
+    after = Email.objects.filter(dedupe_key__in=keys).count() if keys else len(emails)
+    return after - before if keys else len(emails)
 
 
 def _claim(limit: int) -> list[int]:

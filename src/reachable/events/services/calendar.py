@@ -7,13 +7,15 @@ registrant's file, never into the public feed.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from reachable.events.models import Session
 
@@ -39,12 +41,28 @@ def _event(session: Session, *, joining_link: str = "") -> Event:
     return event
 
 
+@functools.lru_cache(maxsize=32)
+def _london(first_year: int, last_year: int) -> Timezone:
+    """Europe/London's rules for the years the calendar holds (one either side), not for 1970
+    to 2038: 30 lines instead of 800. Building them takes tens of milliseconds, so they are
+    built once per range of years (a component is only read when a calendar is written)."""
+    return Timezone.from_tzinfo(
+        LONDON,
+        tzid="Europe/London",
+        first_date=dt.date(first_year - 1, 1, 1),
+        last_date=dt.date(last_year + 1, 12, 31),
+    )
+
+
 def calendar_bytes(sessions: Iterable[Session], *, name: str, joining_link: str = "") -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Reachable//Events//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
+    days = []
     for session in sessions:
         calendar.add_component(_event(session, joining_link=joining_link))
-    calendar.add_missing_timezones()
+        days += [session.starts_at.date(), session.ends_at.date()]
+    if days:
+        calendar.add_component(_london(min(days).year, max(days).year))
     return bytes(calendar.to_ical())

@@ -51,9 +51,13 @@ def _email_context(registration: Registration) -> dict[str, Any]:
     }
 
 
-def _confirmation(registration: Registration) -> None:
+def _calendar_for_place(session: Session) -> bytes:
+    return calendar_bytes([session], name=session.title, joining_link=session.online_link)
+
+
+def _confirmation(registration: Registration, ics: bytes | None = None) -> None:
     session = registration.session
-    ics = calendar_bytes([session], name=session.title, joining_link=session.online_link)
+    ics = ics or _calendar_for_place(session)
     notify(
         "events.confirmation",
         to=registration.email,
@@ -75,9 +79,16 @@ def registration_count_today(email: str) -> int:
     ).count()
 
 
-@transaction.atomic
 def register(*, session: Session, email: str, **details: Any) -> Registration:
     """A place if there is one, else the waiting list; an email either way."""
+    # The calendar file takes tens of milliseconds to build: built before the session's row is
+    # locked, so a burst of registrations does not wait for each other's.
+    ics = _calendar_for_place(session)
+    return _register(session=session, email=email, ics=ics, **details)
+
+
+@transaction.atomic
+def _register(*, session: Session, email: str, ics: bytes, **details: Any) -> Registration:
     session = _locked(session)
     _open_for_registration(session)
     email = email.strip().lower()
@@ -108,7 +119,7 @@ def register(*, session: Session, email: str, **details: Any) -> Registration:
     if full:
         notify("events.waiting", to=email, context=_email_context(registration))
     else:
-        _confirmation(registration)
+        _confirmation(registration, ics)
     return registration
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from reachable.events.models import Registration, Session
 from reachable.events.services.tokens import registration_token
 from reachable.notifications.models import Email
-from reachable.notifications.services import notify
+from reachable.notifications.services import compose, notify, notify_many
 
 OFFSET = re.compile(r"^(\d+)([dh])$")
 FEEDBACK_WITHIN = dt.timedelta(days=7)
@@ -61,6 +61,7 @@ def reminders_send() -> int:
     )
     written = _already("events.reminder:")
     count = 0
+    batch: list[Email] = []
     for registration in confirmed.iterator(chunk_size=2000):
         starts = registration.session.starts_at
         due = [
@@ -75,7 +76,7 @@ def reminders_send() -> int:
         label = due[-1]
         key = f"events.reminder:{registration.pk}:{label}"
         if key not in written:
-            sent = notify(
+            email = compose(
                 "events.reminder",
                 to=registration.email,
                 context={
@@ -86,8 +87,11 @@ def reminders_send() -> int:
                 },
                 dedupe_key=key,
             )
-            count += sent is not None
-    return count
+            batch.append(email)
+        if len(batch) >= 1000:
+            count += notify_many(batch)
+            batch = []
+    return count + (notify_many(batch) if batch else 0)
 
 
 def feedback_requests_send() -> int:
