@@ -32,6 +32,8 @@ KINDS: dict[str, Kind] = {
         Kind("custody.concern_shared", "A concern shared from custody with your team"),
         Kind("casework.referral_received", "A referral received by your team"),
         Kind("sharing.break_glass", "Break-glass access to a record", must_send=True),
+        Kind("sharing.agreement_ending", "A sharing agreement ending soon", must_send=True),
+        Kind("casework.actions_overdue", "Your overdue casework actions"),
         Kind("notifications.digest", "Daily summary", must_send=True),
     ]
 }

@@ -196,14 +196,28 @@ def digest_send() -> int:
     return len(by_user)
 
 
-def people_notify(kind: str, people: Iterable[Any], *, context: dict[str, Any], link: str) -> int:
+def people_notify(
+    kind: str,
+    people: Iterable[Any],
+    *,
+    context: dict[str, Any],
+    link: str,
+    once_per: str = "",
+) -> int:
     """One email each to people in the partnership (their preferences apply); returns how many
-    were written. ``context`` must not name a child: the link leads to the page that may."""
+    were written. ``context`` must not name a child: the link leads to the page that may. With
+    ``once_per``, each person gets the email about that thing once, however often it is called."""
     written = 0
     for person in {p.pk: p for p in people}.values():
         if person.email and person.is_active:
-            notify(kind, to=person.email, user=person, context={**context, "link": link})
-            written += 1
+            made = notify(
+                kind,
+                to=person.email,
+                user=person,
+                context={**context, "link": link},
+                dedupe_key=f"{kind}:{once_per}:{person.pk}" if once_per else None,
+            )
+            written += made is not None
     return written
 
 

@@ -578,4 +578,11 @@ def agreement_expiry_alerts(today: dt.date | None = None) -> int:
             url=reverse("sharing:agreement", args=[agreement.pk]),
             about=f"{agreement.reference}:{agreement.ends_on.isoformat()}",
         )
+        people_notify(
+            "sharing.agreement_ending",
+            recipients,
+            context={"agreement": agreement},
+            link=reverse("sharing:agreement", args=[agreement.pk]),
+            once_per=f"{agreement.reference}:{agreement.ends_on.isoformat()}",
+        )
     return sent

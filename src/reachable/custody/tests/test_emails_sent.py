@@ -1,4 +1,4 @@
-"""Emails the casework sends: a concern shared from custody and a referral reach the receiving
+"""Emails the product sends beyond events: a concern shared from custody and a referral reach the
 team's members, and break-glass access reaches managers and the data protection lead. None of
 them says who the child is."""
 
@@ -77,3 +77,56 @@ def test_break_glass_emails_the_data_protection_lead(norfolk_worker: Any) -> Non
     bodies = _bodies()
     assert lead.email in {address for m in mail.outbox for address in m.to}
     assert all("station" not in b and child.family_name not in b for b in bodies)
+
+
+def test_an_agreement_ending_is_emailed_once_to_admins_and_the_data_protection_lead() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reachable.sharing.models import Agreement
+    from reachable.sharing.services import agreement_expiry_alerts
+
+    admin = _with_email(person("partnership_admin", "partnership-team", username="ada.admin"))
+    Agreement.objects.filter(reference="pathways-mentoring-referrals").update(
+        ends_on=timezone.localdate() + dt.timedelta(days=10)
+    )
+    agreement_expiry_alerts()
+    agreement_expiry_alerts()  # the next day's run
+    bodies = _bodies()
+    assert len(bodies) == 1
+    assert mail.outbox[0].to == [admin.email]
+    assert "pathways-mentoring-referrals" in bodies[0]
+
+
+def test_an_owner_of_overdue_actions_gets_one_email_a_day_with_the_count_only(
+    norfolk_worker: Any,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reachable.casework.models import Action, Case
+    from reachable.casework.services.reminders import overdue_actions_notify
+    from reachable.core.models import Agency
+
+    _with_email(norfolk_worker)
+    child = make_child()
+    team = Team.objects.get(slug="norfolk-mace")
+    involve(child, team, worker=norfolk_worker)
+    case = Case.objects.create(child=child, team=team, opened_at=timezone.now())
+    for days in [3, 1]:
+        Action.objects.create(
+            case=case,
+            description="Visit at school about the older boys",
+            due_on=timezone.localdate() - dt.timedelta(days=days),
+            owner=norfolk_worker,
+            owner_agency=Agency.objects.get(slug="norfolk-childrens"),
+            created_by=norfolk_worker,
+        )
+    assert overdue_actions_notify() == 1
+    assert overdue_actions_notify() == 0  # once a day
+    (body,) = _bodies()
+    assert "You have 2 overdue actions" in body
+    assert "older boys" not in body
+    assert child.family_name not in body
