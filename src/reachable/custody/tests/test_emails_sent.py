@@ -1,6 +1,7 @@
 """Emails the product sends beyond events: a concern shared from custody and a referral reach the
-team's members, and break-glass access reaches managers and the data protection lead. None of
-them says who the child is."""
+receiving team's members; break-glass access reaches managers and the data protection lead; an
+agreement ending reaches admins and the lead once; an action owner hears of overdue actions once a
+day. None of them says who the child is or quotes the record."""
 
 from __future__ import annotations
 
