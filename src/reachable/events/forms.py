@@ -93,7 +93,11 @@ class WaitingMoveForm(forms.Form):
     position = forms.IntegerField(
         label="New place on the waiting list",
         min_value=1,
-        error_messages={"required": "Enter the new place, from 1."},
+        error_messages={
+            "required": "Enter the new place, from 1.",
+            "min_value": "Enter the new place, from 1.",
+            "invalid": "Enter the new place as a whole number, from 1.",
+        },
     )
     reason = text_area("Why they move", "Say why this person moves on the waiting list.", rows=3)
 
@@ -128,7 +132,13 @@ class SessionForm(forms.Form):
     venue = forms.CharField(max_length=300, required=False)
     accessibility = text_area("Accessibility", rows=3)
     capacity = forms.IntegerField(
-        min_value=1, error_messages={"required": "Enter how many places there are."}
+        label="Places",
+        min_value=1,
+        error_messages={
+            "required": "Enter how many places there are.",
+            "min_value": "A session needs at least one place.",
+            "invalid": "Enter the number of places as a whole number, like 40.",
+        },
     )
     speakers = text_area(
         "Speakers (optional)",

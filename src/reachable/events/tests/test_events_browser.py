@@ -75,3 +75,46 @@ def test_an_organiser_marks_attendance_on_a_phone(browser_page: Page, live_serve
     assert marks == {"ann@example.org": True, "bob@example.org": False}
     page.goto(f"/events/manage/sessions/{session.pk}/")
     assert_accessible(page)
+
+
+def test_an_attendee_gives_feedback_and_answers_the_evaluation(
+    browser_page: Page, live_server
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from reachable.events.models import EvaluationResponse, SessionFeedback
+
+    partnership_load()
+    # The database was emptied by the tests before: put back the instrument the migration ships.
+    importlib.import_module(
+        "reachable.events.migrations.0002_practice_confidence_instrument"
+    ).install(apps, None)
+    session = a_session(capacity=5)
+    ann = sign_up(session, "ann")
+    session.starts_at = timezone.now() - dt.timedelta(hours=3)
+    session.ends_at = timezone.now() - dt.timedelta(hours=1)
+    session.save()
+    Registration.objects.filter(pk=ann.pk).update(attended=True)
+    page = browser_page
+    page.goto(f"/events/place/{ann.token}/")
+    assert_accessible(page)
+    page.click("a:has-text('Tell us how useful it was')")
+    assert_accessible(page)
+    page.check("input[name=usefulness][value='4']")
+    page.check("input[name=anonymous]")
+    page.click("button:has-text('Send feedback')")
+    page.wait_for_selector("text=Thank you: your feedback was sent")
+    assert SessionFeedback.objects.get().registration is None
+    page.click("a:has-text('Answer the questions about your practice again')")
+    page.click("button:has-text('Send my answers')")  # none answered: each question named
+    page.wait_for_selector(".govuk-error-summary")
+    assert "Answer question 8" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    for number in range(1, 9):
+        page.check(f"input[name=item_{number}][value='{'na' if number == 4 else '4'}']")
+    page.click("button:has-text('Send my answers')")
+    page.wait_for_selector("text=your answers were saved")
+    response = EvaluationResponse.objects.get()
+    assert (response.phase, response.answers["4"], response.answers["1"]) == ("post", None, 4)
