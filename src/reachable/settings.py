@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "reachable.learning",
     "reachable.notifications",
     "reachable.events",
+    "reachable.work",
 ]
 
 # Email: every message goes through the outbox (``reachable.notifications``), sent by
@@ -247,7 +248,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if MODE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "work:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after a period of inactivity and when the browser closes: shared custody-suite

@@ -9,7 +9,7 @@ admin.site.login = admin_site_login  # type: ignore[method-assign]
 admin.site.site_header = "Reachable: reference data and users"
 
 urlpatterns = [
-    path("", include("reachable.core.urls")),
+    path("", include("reachable.work.urls")),
     path("accounts/", include("reachable.accounts.urls")),
     path("children/", include("reachable.children.urls")),
     path("audit/", include("reachable.audit.urls")),

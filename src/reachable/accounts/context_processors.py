@@ -11,7 +11,7 @@ from reachable.accounts.permissions import can
 
 # (label, url name, capability or None for any signed-in user)
 NAVIGATION = [
-    ("Home", "core:home", None),
+    ("Home", "work:home", None),
     ("Find a child", "children:search", "child.view"),
     ("Add a child", "children:create", "child.create"),
     ("Custody board", "custody:board", "custody.board"),

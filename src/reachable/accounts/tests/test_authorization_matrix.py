@@ -103,7 +103,7 @@ class Endpoint:
 
 
 ENDPOINTS: dict[str, Endpoint] = {
-    "core:home": Endpoint(ALL),
+    "work:home": Endpoint(ALL),
     "accounts:login": Endpoint(ALL, public=True),
     "accounts:logout": Endpoint(ALL, public=True),
     "accounts:two_factor": Endpoint(ALL),

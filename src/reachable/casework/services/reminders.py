@@ -27,7 +27,7 @@ def overdue_actions_notify() -> int:
             "casework.actions_overdue",
             [owner],
             context={"count": row["n"]},
-            link=reverse("core:home"),
+            link=reverse("casework:my_actions"),
             once_per=today.isoformat(),
         )
     return written

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reachable.core import views
+from reachable.work import views
 
-app_name = "core"
+app_name = "work"
 urlpatterns = [path("", views.home, name="home")]

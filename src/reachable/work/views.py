@@ -1,3 +1,6 @@
+"""The home page: the signed-in person's work queues, then finding a child and the records they
+opened recently."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
@@ -9,29 +12,24 @@ from reachable.accounts.permissions import can
 from reachable.audit.selectors import audit_search, recently_viewed_child_ids
 from reachable.audit.services import audit_list
 from reachable.children.selectors import children_visible
-from reachable.core.models import Agency, Area, Place, Team
+from reachable.work.queues import queues_for
 
 
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {
-        "partnership": {
-            "counties": Area.objects.filter(
-                kind=Area.Kind.COUNTY, partnership__isnull=False
-            ).count(),
-            "agencies": Agency.objects.count(),
-            "teams": Team.objects.count(),
-            "custody_suites": Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE).count(),
-        }
-    }
+    queues = queues_for(user)
+    named = sorted({r.child_id for q in queues for r in q.rows if r.child_id})
+    if named:
+        audit_list(user=user, what="home: work queues", child_ids=named)
+    context: dict[str, object] = {"queues": queues}
     if can(user, "child.view"):
         visible = children_visible(user)
         recent_ids = recently_viewed_child_ids(user)
         recent = {c.pk: c for c in visible.filter(pk__in=recent_ids)}
-        context["caseload_count"] = visible.count()
         context["recent_children"] = [recent[i] for i in recent_ids if i in recent]
         audit_list(user=user, what="home: recently opened", child_ids=list(recent))
+        context["can_search"] = True
         context["can_create"] = can(user, "child.create")
     context["lines_intelligence"] = can(user, "lines.view")
     context["lines_picture"] = can(user, "lines.picture")
@@ -39,4 +37,4 @@ def home(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         context["audit_today"] = audit_search(date_from=today).count()
         context["denied_today"] = audit_search(date_from=today, only_flagged=True).count()
-    return render(request, "core/home.html", context)
+    return render(request, "work/home.html", context)
