@@ -117,6 +117,9 @@ REACHABLE_OUTBOX_KEEP_DAYS = envint("REACHABLE_OUTBOX_KEEP_DAYS", 30, minimum=1)
 REACHABLE_EVENT_REMINDERS = envlist("REACHABLE_EVENT_REMINDERS", ["7d", "1h"])
 REACHABLE_EVENT_OFFER_HOURS = envint("REACHABLE_EVENT_OFFER_HOURS", 48, minimum=1)
 # Public registration is protected without third-party services: per IP and per email address.
+# How many proxies (a load balancer, nginx) stand in front of the service: the visitor's address
+# is then read from X-Forwarded-For, as the nearest of them wrote it. 0: the connection's address.
+REACHABLE_TRUSTED_PROXIES = envint("REACHABLE_TRUSTED_PROXIES", 0, minimum=0)
 REACHABLE_EVENT_REGISTRATIONS_PER_IP_HOUR = envint("REACHABLE_EVENT_REGISTRATIONS_PER_IP_HOUR", 30)
 REACHABLE_EVENT_REGISTRATIONS_PER_EMAIL_DAY = envint(
     "REACHABLE_EVENT_REGISTRATIONS_PER_EMAIL_DAY", 10

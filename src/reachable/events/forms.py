@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 
 from reachable.events.models import Audience, Instrument, Series
 from reachable.lib.forms import GovukDateField, radios, text_area
+
+PLAIN_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RegistrationForm(forms.Form):
@@ -37,6 +40,25 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean_name(self) -> str:
+        # The name opens every email sent to the address: it must not carry a link or lines.
+        name = str(self.cleaned_data["name"])
+        if PLAIN_LINE.search(name) or "://" in name or "www." in name.lower():
+            raise forms.ValidationError("Enter your name only, without a web address.")
+        return name
+
+    def clean_organisation(self) -> str:
+        return _one_line(self.cleaned_data["organisation"], "organisation")
+
+    def clean_role(self) -> str:
+        return _one_line(self.cleaned_data["role"], "role")
+
+
+def _one_line(value: str, what: str) -> str:
+    if PLAIN_LINE.search(value) or "://" in value:
+        raise forms.ValidationError(f"Enter your {what} only, on one line, without a web address.")
+    return value
 
 
 class FeedbackForm(forms.Form):

@@ -1,6 +1,6 @@
 """Organisers' pages: sessions and their figures, who registered, the waiting list and its
 offers, attendance (a fast list for a phone), the training evaluation. Every page asks
-``events.access``; every read of a registration list is audited."""
+``events.access.organise_check``; every read of a registration list is audited."""
 
 from __future__ import annotations
 
@@ -27,12 +27,11 @@ from reachable.lib.views import form_page, posted
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     access.organise_check(request.user)
-    sessions = Session.objects.select_related("series").order_by("-starts_at")
-    rows = [(s, attendance.attendance_figures(s)) for s in sessions[:100]]
+    sessions = attendance.sessions_with_figures()[:100]
     return render(
         request,
         "events/manage.html",
-        {"rows": rows, "series": Series.objects.order_by("title"), "now": timezone.now()},
+        {"sessions": sessions, "series": Series.objects.order_by("title"), "now": timezone.now()},
     )
 
 
@@ -81,9 +80,15 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(user=request.user, action="events.registrations.view", obj=session)
     error = ""
     if request.method == "POST":
-        values = {"yes": True, "no": False, "": None}
-        marks = {r.pk: values.get(request.POST.get(f"attended_{r.pk}", "")) for r in confirmed}
+        # Only the marks this form sent are changed: a stale page, or a row left unanswered,
+        # never clears what someone else has marked.
+        values = {"yes": True, "no": False}
+        sent = {r.pk: request.POST.get(f"attended_{r.pk}") for r in confirmed}
+        unknown = [pk for pk, v in sent.items() if v is not None and v not in values]
+        marks: dict[int, bool | None] = {pk: values[v] for pk, v in sent.items() if v in values}
         try:
+            if unknown:
+                raise ValidationError("Choose attended or did not attend for each person.")
             changed = attendance.attendance_record(user=request.user, session=session, marks=marks)
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -102,6 +107,7 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
 def waiting_move(request: HttpRequest, pk: int) -> HttpResponse:
     access.organise_check(request.user)
     found = get_object_or_404(Registration.objects.select_related("session"), pk=pk)
+    audit_record(user=request.user, action="events.registration.view", obj=found)
     form = ef.WaitingMoveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,11 +130,13 @@ def waiting_move(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_report(request: HttpRequest, pk: int) -> HttpResponse:
     access.organise_check(request.user)
     series = get_object_or_404(Series, pk=pk)
+    audit_record(user=request.user, action="events.evaluation.view", obj=series)
     instrument = get_object_or_404(Instrument.objects.prefetch_related("items"), key=INSTRUMENT)
     changes = evaluation.change_by_subscale(instrument, series)
     chart = evaluation.change_chart(instrument, changes) if any(c.pairs for c in changes) else None
     feedback = [
-        (s, list(s.feedback.order_by("-at")[:50])) for s in series.sessions.order_by("starts_at")
+        (s, list(s.feedback.select_related("registration").order_by("-at")[:50]))
+        for s in series.sessions.order_by("starts_at")
     ]
     return render(
         request,

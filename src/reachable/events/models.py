@@ -8,7 +8,6 @@ signed links, while the hub holds content about practice. A session links to the
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -33,7 +32,6 @@ class Series(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
-    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
         ordering = ["title"]
@@ -105,6 +103,9 @@ class Registration(models.Model):
     # The waiting list's order: lowest first. A change needs a reason and is audited.
     waiting_position = models.PositiveIntegerField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True)
+    # When the place became theirs (at registration, or on accepting an offer): reminders due
+    # before then are not sent.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,15 +20,13 @@ from reachable.events.services import abuse, attendance, evaluation, registratio
 from reachable.events.services.calendar import calendar_bytes
 from reachable.events.services.tokens import registration_from_token
 from reachable.lib.forms import apply_service_errors
-from reachable.lib.views import posted
+from reachable.lib.views import download, posted
 
 INSTRUMENT = "practice-confidence"
 
 
 def _calendar(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(content, "text/calendar; charset=utf-8", filename)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,6 +60,13 @@ def session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address. Behind proxies (``REACHABLE_TRUSTED_PROXIES`` of them), it is the
+    one the nearest untrusted hop gave, read from the right of X-Forwarded-For: anything further
+    left could be written by the visitor."""
+    proxies = settings.REACHABLE_TRUSTED_PROXIES
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if proxies and len(hops) >= proxies:
+        return hops[-proxies]
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
@@ -82,10 +88,22 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 made = registration.register(session=session, **details)
+            except registration.NotRegistered:
+                # Answered as a new registration would be, so the page never tells anyone
+                # whether an address is registered (its owner has been emailed).
+                return render(
+                    request,
+                    "events/registered.html",
+                    {"session": session, "email": details["email"], "state": _would_be(session)},
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                return render(request, "events/registered.html", {"registration": made})
+                return render(
+                    request,
+                    "events/registered.html",
+                    {"session": session, "email": made.email, "state": made.state},
+                )
     full = registration.places_taken(session) >= session.capacity
     return render(
         request,
@@ -100,32 +118,33 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _would_be(session: Session) -> str:
+    full = registration.places_taken(session) >= session.capacity
+    return Registration.State.WAITING if full else Registration.State.CONFIRMED
+
+
 # ---------------------------------------------------------------- a registrant's own place
 
 
-def _registration(token: str) -> Registration:
-    return registration_from_token(token)
-
-
 def link_checked(view: Any) -> Any:
-    """A changed or broken link gets a page that says so (400), not a bare 404."""
+    """Finds the registration the signed link names and passes it to the view; a changed or
+    broken link gets a page that says so (400), not a bare 404."""
 
     @functools.wraps(view)
     def checked(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
         try:
-            registration_from_token(token)
+            found = registration_from_token(token)
         except ValidationError as exc:
             return render(
                 request, "events/link_invalid.html", {"message": exc.messages[0]}, status=400
             )
-        return view(request, token, **kwargs)
+        return view(request, token, found, **kwargs)
 
     return checked
 
 
 @link_checked
-def place(request: HttpRequest, token: str) -> HttpResponse:
-    found = _registration(token)
+def place(request: HttpRequest, token: str, found: Registration) -> HttpResponse:
     offer = found.offers.filter(state="open").first()
     return render(
         request,
@@ -140,10 +159,11 @@ def place(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _place_action(request: HttpRequest, token: str, run: Any, done: str) -> HttpResponse:
+def _place_action(
+    request: HttpRequest, token: str, found: Registration, run: Any, done: str
+) -> HttpResponse:
     if request.method != "POST":  # a link opened rather than a button pressed: show the place
         return redirect("events:place", token=token)
-    found = _registration(token)
     try:
         run(registration=found)
     except ValidationError as exc:
@@ -154,22 +174,25 @@ def _place_action(request: HttpRequest, token: str, run: Any, done: str) -> Http
 
 
 @link_checked
-def place_cancel(request: HttpRequest, token: str) -> HttpResponse:
+def place_cancel(request: HttpRequest, token: str, found: Registration) -> HttpResponse:
     return _place_action(
-        request, token, registration.cancel, "Your place is cancelled. We have emailed you."
+        request, token, found, registration.cancel, "Your place is cancelled. We have emailed you."
     )
 
 
 @link_checked
-def place_accept(request: HttpRequest, token: str) -> HttpResponse:
+def place_accept(request: HttpRequest, token: str, found: Registration) -> HttpResponse:
     return _place_action(
-        request, token, registration.offer_accept, "Your place is confirmed. We have emailed you."
+        request,
+        token,
+        found,
+        registration.offer_accept,
+        "Your place is confirmed. We have emailed you.",
     )
 
 
 @link_checked
-def place_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    found = _registration(token)
+def place_calendar(request: HttpRequest, token: str, found: Registration) -> HttpResponse:
     session = found.session
     confirmed = found.state == Registration.State.CONFIRMED
     content = calendar_bytes(
@@ -179,8 +202,7 @@ def place_calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @link_checked
-def place_feedback(request: HttpRequest, token: str) -> HttpResponse:
-    found = _registration(token)
+def place_feedback(request: HttpRequest, token: str, found: Registration) -> HttpResponse:
     form = ef.FeedbackForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,10 +221,32 @@ def place_feedback(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @link_checked
-def place_evaluation(request: HttpRequest, token: str, phase: str) -> HttpResponse:
-    found = _registration(token)
+def place_evaluation(
+    request: HttpRequest, token: str, found: Registration, phase: str
+) -> HttpResponse:
     if phase not in EvaluationResponse.Phase.values:
         raise Http404
+    session = found.session
+    before = phase == EvaluationResponse.Phase.PRE
+    # Before: a confirmed place, until the session starts. After: attended, once it has ended.
+    # Anyone else's answers would skew the group's change.
+    allowed = (
+        found.state == Registration.State.CONFIRMED and timezone.now() < session.starts_at
+        if before
+        else found.attended is True and session.ends_at <= timezone.now()
+    )
+    if not allowed:
+        return render(
+            request,
+            "events/link_invalid.html",
+            {
+                "title": "These questions are not open to you now",
+                "message": "The questions before the series are for people with a confirmed "
+                "place, until the session starts; the questions after are for people who "
+                "attended, once it has ended.",
+            },
+            status=400,
+        )
     instrument = get_object_or_404(Instrument.objects.prefetch_related("items"), key=INSTRUMENT)
     form = ef.EvaluationForm(posted(request), instrument=instrument)
     if request.method == "POST" and form.is_valid():
@@ -233,12 +277,9 @@ def place_evaluation(request: HttpRequest, token: str, phase: str) -> HttpRespon
 
 
 @link_checked
-def place_certificate(request: HttpRequest, token: str) -> HttpResponse:
-    found = _registration(token)
+def place_certificate(request: HttpRequest, token: str, found: Registration) -> HttpResponse:
     try:
         pdf = attendance.certificate_pdf(found)
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{found.session.pk}.pdf"'
-    return response
+    return download(pdf, "application/pdf", f"certificate-{found.session.pk}.pdf")

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -73,7 +74,15 @@ def _kind_of(content: bytes) -> str | None:
                 return next((ext for ext, (ctype, _) in KINDS.items() if ctype == declared), None)
             if "[Content_Types].xml" in names:
                 return next((ext for ext, part in OOXML_PARTS.items() if part in names), None)
-    except (zipfile.BadZipFile, KeyError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        NotImplementedError,  # a compression method zipfile does not read
+        RuntimeError,  # an encrypted member
+        EOFError,
+        zlib.error,
+    ):
         return None
     return None
 

@@ -191,10 +191,12 @@ def attachment_add(
     link: str = "",
 ) -> Attachment:
     """Add a file (checked by its content, its PDF text read for search) or a link to a draft."""
-    access.edit_check(user, example)
     example = PracticeExample.objects.select_for_update().get(pk=example.pk)
+    access.edit_check(user, example)  # on the locked row: it may have been sent for review
     if bool(content or filename) == bool(link):
         raise ValidationError({"file": "Choose a file, or give a link instead: one of the two."})
+    if link and not link.startswith("https://"):
+        raise ValidationError({"link": "Give a secure link, starting https://"})
     if not title.strip():
         raise ValidationError({"title": "Enter a title for the attachment."})
     fields: dict[str, Any] = {"link": link}
@@ -226,6 +228,7 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_remove(*, user: Any, example: PracticeExample, number: int) -> None:
+    example = PracticeExample.objects.select_for_update().get(pk=example.pk)
     access.edit_check(user, example)
     removed, _ = example.attachments.filter(number=number).delete()
     if not removed:

@@ -19,7 +19,7 @@ from reachable.learning import access, search, services
 from reachable.learning import forms as lf
 from reachable.learning.models import SECTION_FIELDS, Attachment, PracticeExample, State
 from reachable.lib.forms import apply_service_errors
-from reachable.lib.views import form_page, posted
+from reachable.lib.views import download, form_page, posted
 
 # ---------------------------------------------------------------- public
 
@@ -76,18 +76,14 @@ def example_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     example = _published(slug)
     services.use_count(example, download=True)
     html = render_to_string("learning/example_pdf.html", {"example": example})
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{example.slug}.pdf"'
-    return response
+    return download(HTML(string=html).write_pdf(), "application/pdf", f"{example.slug}.pdf")
 
 
 def _attachment_response(attachment: Attachment) -> HttpResponse:
     if attachment.link:
         return redirect(attachment.link)
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
     # Always a download: a file is never shown inside the site's own pages.
-    response["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
-    return response
+    return download(bytes(attachment.content), attachment.content_type, attachment.filename)
 
 
 def attachment_public(request: HttpRequest, slug: str, number: int) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 
 from reachable.lib.forms import apply_service_errors
 
@@ -91,3 +92,10 @@ def form_page(
     context = {"form": form, "title": title, "caption": caption, "back": back}
     refused = request.method == "POST" and bool(form.errors)
     return render(request, "form_page.html", context, status=400 if refused else 200)
+
+
+def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to save, never shown inside the site: the name is quoted (or encoded) safely."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response

@@ -23,6 +23,7 @@ KINDS: dict[str, Kind] = {
     k.key: k
     for k in [
         Kind("events.confirmation", "Event registration confirmed", must_send=True),
+        Kind("events.already_registered", "Event registration already made", must_send=True),
         Kind("events.waiting", "Event waiting list", must_send=True),
         Kind("events.offer", "A place offered from a waiting list", must_send=True),
         Kind("events.offer_lapsed", "A place offer lapsed", must_send=True),

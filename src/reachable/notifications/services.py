@@ -10,6 +10,7 @@ the day's held emails into one per person.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -116,9 +117,10 @@ def notify_many(emails: list[Email]) -> int:
     return after - before if keys else len(emails)
 
 
-def _claim(limit: int) -> list[int]:
+def _claim(limit: int) -> tuple[list[int], dt.datetime]:
     """Take a lease on due rows so that a second run at the same time skips them."""
     now = timezone.now()
+    lease_ends = now + LEASE
     with transaction.atomic():
         due = (
             Email.objects.select_for_update(skip_locked=True)
@@ -127,8 +129,8 @@ def _claim(limit: int) -> list[int]:
             .values_list("pk", flat=True)[:limit]
         )
         claimed = list(due)
-        Email.objects.filter(pk__in=claimed).update(next_attempt_at=now + LEASE)
-    return claimed
+        Email.objects.filter(pk__in=claimed).update(next_attempt_at=lease_ends)
+    return claimed, lease_ends
 
 
 def _message(email: Email, connection: Any) -> EmailMessage:
@@ -147,11 +149,21 @@ def _message(email: Email, connection: Any) -> EmailMessage:
 def outbox_send(limit: int = 500) -> tuple[int, int]:
     """Send what is due; returns (sent, refused)."""
     sent = refused = 0
-    claimed = _claim(limit)
+    claimed, lease_ends = _claim(limit)
     if not claimed:
         return 0, 0
     connection = get_connection(fail_silently=False)
-    for email in Email.objects.filter(pk__in=claimed).order_by("pk"):
+    # Only rows still under this run's lease; and stop a minute before it ends, so that no row
+    # this run has not yet sent is claimed and sent by the next run as well.
+    ours = Email.objects.filter(
+        pk__in=claimed, state=Email.State.PENDING, next_attempt_at=lease_ends
+    )
+    for email in ours.order_by("pk"):
+        if timezone.now() > lease_ends - dt.timedelta(minutes=1):
+            Email.objects.filter(pk=email.pk, next_attempt_at=lease_ends).update(
+                next_attempt_at=timezone.now()
+            )
+            continue
         try:
             _message(email, connection).send()
         except Exception as exc:  # any transport error: kept, retried, shown; never lost
@@ -215,10 +227,17 @@ def people_notify(
                 to=person.email,
                 user=person,
                 context={**context, "link": link},
-                dedupe_key=f"{kind}:{once_per}:{person.pk}" if once_per else None,
+                dedupe_key=_key(kind, once_per, person.pk) if once_per else None,
             )
             written += made is not None
     return written
+
+
+def _key(kind: str, about: str, person_pk: int) -> str:
+    """A dedupe key of bounded length, whatever ``about`` holds (an agreement's reference can
+    be long)."""
+    digest = hashlib.sha256(about.encode()).hexdigest()[:32]
+    return f"{kind}:{digest}:{person_pk}"
 
 
 def team_notify(kind: str, team: Any, *, link: str) -> int:
@@ -232,13 +251,18 @@ def team_notify(kind: str, team: Any, *, link: str) -> int:
 
 
 def outbox_tidy(days: int | None = None) -> int:
-    """Sent emails hold people's addresses (event registrants are the public): delete them once
-    they are old. Failed ones stay until the admin has seen them."""
+    """Sent emails hold people's addresses (event registrants are the public): once old, their
+    address, subject, body and attachment are removed. The row and its ``dedupe_key`` stay, so
+    "sent once" still holds for a reminder whose job runs again later. Failed ones stay whole
+    until the admin has seen them. Returns how many were emptied."""
     keep = days if days is not None else settings.REACHABLE_OUTBOX_KEEP_DAYS
     cutoff = timezone.now() - dt.timedelta(days=keep)
     done = [Email.State.SENT, Email.State.DIGESTED, Email.State.OFF]
-    deleted, _ = Email.objects.filter(Q(state__in=done), created_at__lt=cutoff).delete()
-    return deleted
+    return (
+        Email.objects.filter(Q(state__in=done), created_at__lt=cutoff)
+        .exclude(to="")
+        .update(to="", subject="", body="", attachment=b"", attachment_name="", user=None)
+    )
 
 
 def preference_set(*, user: Any, kind: str, frequency: str) -> Preference | None:

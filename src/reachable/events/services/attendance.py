@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -30,6 +31,22 @@ def attendance_record(*, user: Any, session: Session, marks: dict[int, bool | No
         changed += 1
     audit_record(user=user, action="events.attendance", obj=session, detail={"changed": changed})
     return changed
+
+
+def sessions_with_figures() -> QuerySet[Session]:
+    """Every session with its places confirmed, waiting and attended, in one query."""
+    confirmed = Q(registrations__state=Registration.State.CONFIRMED)
+    return (
+        Session.objects.select_related("series")
+        .annotate(
+            confirmed_n=Count("registrations", filter=confirmed),
+            waiting_n=Count(
+                "registrations", filter=Q(registrations__state=Registration.State.WAITING)
+            ),
+            attended_n=Count("registrations", filter=confirmed & Q(registrations__attended=True)),
+        )
+        .order_by("-starts_at")
+    )
 
 
 def attendance_figures(session: Session) -> dict[str, Any]:
@@ -64,8 +81,8 @@ def feedback_record(
         raise ValidationError("Feedback opens when the session has finished.")
     if registration.attended is not True:
         raise ValidationError(
-            "Feedback is for people the organisers marked as attending: if you attended, reply "
-            "to your reminder email to tell them."
+            "Feedback is for people the organisers marked as attending: if you attended, ask "
+            "the organisers (their details are on the series page) to mark you."
         )
     try:
         with transaction.atomic():

@@ -43,7 +43,13 @@ def _open_for_registration(session: Session) -> None:
         )
 
 
-def _email_context(registration: Registration) -> dict[str, Any]:
+class NotRegistered(ValidationError):
+    """The address is already registered for the session, or has reached the day's cap. The page
+    answers as if the registration had been made, so that nobody can find out from it whether an
+    address is registered; the address's owner is told by email instead."""
+
+
+def email_context(registration: Registration) -> dict[str, Any]:
     return {
         "registration": registration,
         "session": registration.session,
@@ -61,7 +67,7 @@ def _confirmation(registration: Registration, ics: bytes | None = None) -> None:
     notify(
         "events.confirmation",
         to=registration.email,
-        context=_email_context(registration),
+        context=email_context(registration),
         attachment=Attachment(f"session-{session.pk}.ics", "text/calendar", ics),
     )
 
@@ -84,43 +90,48 @@ def register(*, session: Session, email: str, **details: Any) -> Registration:
     # The calendar file takes tens of milliseconds to build: built before the session's row is
     # locked, so a burst of registrations does not wait for each other's.
     ics = _calendar_for_place(session)
-    return _register(session=session, email=email, ics=ics, **details)
+    made, already = _register(session=session, email=email, ics=ics, **details)
+    if made is not None:
+        return made
+    if already is not None:  # told by email, outside the refused transaction
+        notify(
+            "events.already_registered",
+            to=already.email,
+            context=email_context(already),
+            dedupe_key=f"events.already:{already.pk}:{timezone.localdate().isoformat()}",
+        )
+    raise NotRegistered("already registered, or the day's cap reached")
 
 
 @transaction.atomic
-def _register(*, session: Session, email: str, ics: bytes, **details: Any) -> Registration:
+def _register(
+    *, session: Session, email: str, ics: bytes, **details: Any
+) -> tuple[Registration | None, Registration | None]:
+    """(the registration made, None), or (None, the one already made), or (None, None) when
+    the address has reached the day's cap."""
     session = _locked(session)
     _open_for_registration(session)
     email = email.strip().lower()
     existing = session.registrations.filter(email=email).first()
     if existing and existing.state in ACTIVE:
-        raise ValidationError(
-            {
-                "email": "This email address is already registered for this session. Use the "
-                "link in your confirmation email to see or cancel your place."
-            }
-        )
+        return None, existing
     if registration_count_today(email) >= settings.REACHABLE_EVENT_REGISTRATIONS_PER_EMAIL_DAY:
-        raise ValidationError(
-            {
-                "email": "This email address has registered for the most sessions allowed in one "
-                "day. Try again tomorrow, or ask the organisers."
-            }
-        )
+        return None, None
     full = places_taken(session) >= session.capacity
     state = Registration.State.WAITING if full else Registration.State.CONFIRMED
     registration = existing or Registration(session=session, email=email)
     for name, value in details.items():
         setattr(registration, name, value)
     registration.state = state
+    registration.confirmed_at = None if full else timezone.now()
     registration.attended = None
     registration.waiting_position = _waiting_next(session) if full else None
     registration.save()
     if full:
-        notify("events.waiting", to=email, context=_email_context(registration))
+        notify("events.waiting", to=email, context=email_context(registration))
     else:
         _confirmation(registration, ics)
-    return registration
+    return registration, None
 
 
 def _offer_places(session: Session) -> list[Offer]:
@@ -142,7 +153,7 @@ def _offer_places(session: Session) -> list[Offer]:
         notify(
             "events.offer",
             to=registration.email,
-            context={**_email_context(registration), "offer": offer, "hours": hours},
+            context={**email_context(registration), "offer": offer, "hours": hours},
         )
         made.append(offer)
     return made
@@ -154,7 +165,7 @@ def _lapse(offer: Offer) -> None:
     registration = offer.registration
     registration.state = Registration.State.LAPSED
     registration.save(update_fields=["state", "updated_at"])
-    notify("events.offer_lapsed", to=registration.email, context=_email_context(registration))
+    notify("events.offer_lapsed", to=registration.email, context=email_context(registration))
 
 
 @transaction.atomic
@@ -171,7 +182,7 @@ def cancel(*, registration: Registration) -> Registration:
     )
     registration.state, registration.waiting_position = Registration.State.CANCELLED, None
     registration.save(update_fields=["state", "waiting_position", "updated_at"])
-    notify("events.cancelled", to=registration.email, context=_email_context(registration))
+    notify("events.cancelled", to=registration.email, context=email_context(registration))
     if held:
         _offer_places(session)
     return registration
@@ -192,6 +203,11 @@ def _accept(registration: Registration) -> tuple[Registration, str]:
     registration = session.registrations.get(pk=registration.pk)
     if registration.state == Registration.State.CONFIRMED:
         return registration, ""  # a second click: the place is already theirs
+    if session.cancelled or session.starts_at <= timezone.now():
+        return (
+            registration,
+            "The session has started or been cancelled: the place can no longer be taken.",
+        )
     offer = registration.offers.filter(state=Offer.State.OPEN).first()
     if offer is None or registration.state != Registration.State.OFFERED:
         raise ValidationError(
@@ -208,8 +224,8 @@ def _accept(registration: Registration) -> tuple[Registration, str]:
         )
     offer.state, offer.decided_at = Offer.State.ACCEPTED, timezone.now()
     offer.save(update_fields=["state", "decided_at"])
-    registration.state = Registration.State.CONFIRMED
-    registration.save(update_fields=["state", "updated_at"])
+    registration.state, registration.confirmed_at = Registration.State.CONFIRMED, timezone.now()
+    registration.save(update_fields=["state", "confirmed_at", "updated_at"])
     _confirmation(registration)
     return registration, ""
 

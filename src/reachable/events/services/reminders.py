@@ -1,8 +1,8 @@
 """Reminders before a session and feedback requests after it, each sent once.
 
 A job that runs twice (or two at once) writes each email once: the outbox's ``dedupe_key`` is
-unique. A reminder goes only to people whose place was confirmed before it fell due, so a
-registration made the day before does not get the week-before reminder straight after its
+unique. A reminder goes only to people whose place was confirmed before it fell due (``confirmed_at``),
+so a registration made the day before does not get the week-before reminder straight after its
 confirmation. Online sessions' joining instructions go only to confirmed places.
 """
 
@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from reachable.events.models import Registration, Session
-from reachable.events.services.tokens import registration_token
+from reachable.events.services.registration import email_context
 from reachable.notifications.models import Email
 from reachable.notifications.services import compose, notify, notify_many
 
@@ -67,7 +67,8 @@ def reminders_send() -> int:
         due = [
             label
             for label, before in offsets
-            if starts - before <= now and registration.created_at < starts - before
+            if starts - before <= now
+            and (registration.confirmed_at or registration.created_at) < starts - before
         ]
         if not due:
             continue
@@ -79,12 +80,7 @@ def reminders_send() -> int:
             email = compose(
                 "events.reminder",
                 to=registration.email,
-                context={
-                    "registration": registration,
-                    "session": registration.session,
-                    "token": registration_token(registration),
-                    "when": label,
-                },
+                context={**email_context(registration), "when": label},
                 dedupe_key=key,
             )
             batch.append(email)
@@ -111,11 +107,7 @@ def feedback_requests_send() -> int:
         sent = notify(
             "events.feedback",
             to=registration.email,
-            context={
-                "registration": registration,
-                "session": registration.session,
-                "token": registration_token(registration),
-            },
+            context=email_context(registration),
             dedupe_key=key,
         )
         count += sent is not None

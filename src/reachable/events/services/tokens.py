@@ -1,7 +1,9 @@
 """Signed links for people who have no account: one token per registration, in every email.
 
-The token is the registration's id signed with the site's secret (``django.core.signing``), so
-nothing is stored, a changed character fails, and a reminder can carry the same link again.
+The token is the registration's id signed with the site's secret and a time
+(``django.core.signing``), so nothing is stored, a changed character fails, a reminder can carry
+the same link again, and a link stops working ``MAX_AGE`` after it was made (long after any
+series: certificates stay downloadable for a year).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.utils.crypto import salted_hmac
 from reachable.events.models import Registration
 
 SALT = "reachable.events.registration"
+MAX_AGE = 400 * 24 * 3600  # seconds
 NOT_VALID = (
     "This link is not valid: it may have been copied incompletely. Use the link in your latest "
     "email from us, or register again from the event's page."
@@ -20,12 +23,12 @@ NOT_VALID = (
 
 
 def registration_token(registration: Registration) -> str:
-    return signing.dumps(registration.pk, salt=SALT)
+    return signing.TimestampSigner(salt=SALT).sign_object(registration.pk)
 
 
 def registration_from_token(token: str) -> Registration:
     try:
-        pk = signing.loads(token, salt=SALT)
+        pk = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=MAX_AGE)
     except signing.BadSignature as exc:
         raise ValidationError(NOT_VALID) from exc
     found = Registration.objects.select_related("session", "session__series").filter(pk=pk)

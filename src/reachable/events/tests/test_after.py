@@ -36,8 +36,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _backdate(*registrations: Registration, days: int = 30) -> None:
+    long_ago = timezone.now() - dt.timedelta(days=days)
     Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
-        created_at=timezone.now() - dt.timedelta(days=days)
+        created_at=long_ago, confirmed_at=long_ago
     )
 
 
@@ -253,3 +254,30 @@ def test_the_demo_events_show_a_series_a_waiting_list_and_a_measured_change() ->
     assert "Workshop 4: Contextual safeguarding" in shown
     body = page(Client().get(reverse("events:series", args=["exploitation-workshops"])))
     assert "(has taken place)" in body
+
+
+def test_a_stale_attendance_page_does_not_clear_marks_already_saved() -> None:
+    session, (ann, bob) = _held_session_with("ann", "bob")
+    lead = person("programme_lead", "partnership-team", username="events.lead")
+    client = signed_in_client(lead)
+    url = reverse("events:attendance", args=[session.pk])
+    client.post(url, {f"attended_{ann.pk}": "yes"})
+    client.post(url, {f"attended_{bob.pk}": "no"})  # a second page that had only Bob marked
+    marks = dict(Registration.objects.values_list("pk", "attended"))
+    assert marks == {ann.pk: True, bob.pk: False}
+    bad = client.post(url, {f"attended_{ann.pk}": "maybe"})
+    assert bad.status_code == 400
+    assert Registration.objects.get(pk=ann.pk).attended is True
+
+
+def test_the_questions_are_open_only_to_the_right_people_at_the_right_time() -> None:
+    session = a_session(capacity=1)
+    ann, bob = sign_up(session, "ann"), sign_up(session, "bob")  # bob is waiting
+    before = reverse("events:place_evaluation", args=[bob.token, "pre"])
+    assert Client().get(before).status_code == 400
+    assert (
+        Client().get(reverse("events:place_evaluation", args=[ann.token, "pre"])).status_code == 200
+    )
+    after = Client().get(reverse("events:place_evaluation", args=[ann.token, "post"]))
+    assert after.status_code == 400
+    assert "not open to you now" in page(after)

@@ -225,3 +225,22 @@ def test_any_file_is_either_accepted_as_an_allowed_type_or_refused_with_a_messag
     cleaned = safe_filename(name)
     assert 0 < len(cleaned) <= 110
     assert not set(cleaned) & set('"/\\;')
+
+
+@pytest.mark.parametrize("problem", ["compression", "encrypted"])
+def test_a_crafted_archive_is_refused_not_an_error(problem: str) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    raw = bytearray(buffer.getvalue())
+    # The member's local header: compression method at offset 8, flags at offset 6.
+    if problem == "compression":
+        raw[8:10] = (99).to_bytes(2, "little")
+        central = raw.rfind(b"PK\x01\x02")
+        raw[central + 10 : central + 12] = (99).to_bytes(2, "little")
+    else:
+        raw[6:8] = (1).to_bytes(2, "little")
+        central = raw.rfind(b"PK\x01\x02")
+        raw[central + 8 : central + 10] = (1).to_bytes(2, "little")
+    with pytest.raises(ValidationError, match="The file must be one of"):
+        file_check("notes.odt", bytes(raw))
