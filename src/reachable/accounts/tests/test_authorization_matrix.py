@@ -352,7 +352,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         public=True,
         factory=lambda: _a_registration(),
         lookup="token",
-        kwargs={"phase": "pre"},
+        kwargs={"phase": "post"},
     ),
     "events:manage": Endpoint(frozenset({PROGRAMME, ADMIN})),
     "events:session_new": Endpoint(frozenset({PROGRAMME, ADMIN})),
