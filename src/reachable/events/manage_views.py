@@ -4,8 +4,6 @@ offers, attendance (a fast list for a phone), the training evaluation. Every pag
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +18,6 @@ from reachable.events import forms as ef
 from reachable.events.models import Instrument, Offer, Registration, Series, Session
 from reachable.events.services import attendance, evaluation, registration, setup
 from reachable.events.views import INSTRUMENT
-from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import form_page, posted
 
 
@@ -108,22 +105,17 @@ def waiting_move(request: HttpRequest, pk: int) -> HttpResponse:
     access.organise_check(request.user)
     found = get_object_or_404(Registration.objects.select_related("session"), pk=pk)
     audit_record(user=request.user, action="events.registration.view", obj=found)
-    form = ef.WaitingMoveForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            registration.waiting_move(user=request.user, registration=found, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{found.name} moved on the waiting list.")
-            return redirect("events:session_manage", pk=found.session_id)
-    context: dict[str, Any] = {
-        "form": form,
-        "title": f"Move {found.name} on the waiting list",
-        "caption": found.session.title,
-        "back": reverse("events:session_manage", args=[found.session_id]),
-    }
-    return render(request, "form_page.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        ef.WaitingMoveForm(posted(request)),
+        lambda d: registration.waiting_move(user=request.user, registration=found, **d),
+        title=f"Move {found.name} on the waiting list",
+        caption=found.session.title,
+        then="events:session_manage",
+        back=reverse("events:session_manage", args=[found.session_id]),
+        success=f"{found.name} moved on the waiting list.",
+        pk=found.session_id,
+    )
 
 
 @login_required

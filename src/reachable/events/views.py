@@ -20,7 +20,7 @@ from reachable.events.services import abuse, attendance, evaluation, registratio
 from reachable.events.services.calendar import calendar_bytes
 from reachable.events.services.tokens import registration_from_token
 from reachable.lib.forms import apply_service_errors
-from reachable.lib.views import download, posted
+from reachable.lib.views import download, form_saved, posted
 
 INSTRUMENT = "practice-confidence"
 
@@ -204,14 +204,13 @@ def place_calendar(request: HttpRequest, token: str, found: Registration) -> Htt
 @link_checked
 def place_feedback(request: HttpRequest, token: str, found: Registration) -> HttpResponse:
     form = ef.FeedbackForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance.feedback_record(registration=found, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Thank you: your feedback was sent.")
-            return redirect("events:place", token=token)
+
+    def save(data: dict[str, Any]) -> Any:
+        return attendance.feedback_record(registration=found, **data)
+
+    if request.method == "POST" and form_saved(form, save):
+        messages.success(request, "Thank you: your feedback was sent.")
+        return redirect("events:place", token=token)
     return render(
         request,
         "events/feedback.html",
@@ -249,20 +248,19 @@ def place_evaluation(
         )
     instrument = get_object_or_404(Instrument.objects.prefetch_related("items"), key=INSTRUMENT)
     form = ef.EvaluationForm(posted(request), instrument=instrument)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation.response_record(
-                instrument=instrument,
-                series=found.session.series,
-                email=found.email,
-                phase=phase,
-                answers=form.answers(),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Thank you: your answers were saved.")
-            return redirect("events:place", token=token)
+
+    def save(_: dict[str, Any]) -> Any:
+        return evaluation.response_record(
+            instrument=instrument,
+            series=session.series,
+            email=found.email,
+            phase=phase,
+            answers=form.answers(),
+        )
+
+    if request.method == "POST" and form_saved(form, save):
+        messages.success(request, "Thank you: your answers were saved.")
+        return redirect("events:place", token=token)
     return render(
         request,
         "events/evaluation.html",
