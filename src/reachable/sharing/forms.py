@@ -63,8 +63,39 @@ class ShareForm(forms.Form):
             self.fields[name].label_from_instance = lambda c: c.label  # type: ignore[attr-defined]
 
 
-class BreakGlassForm(forms.Form):
-    record = _record_number()
+class ChildFinderForm(forms.Form):
+    """Find a record by the child's name and date of birth (what a practitioner knows in an
+    emergency), or by its record number when they have it."""
+
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    record = forms.IntegerField(
+        label="Or the child's record number, if you have it",
+        min_value=1,
+        required=False,
+        error_messages={
+            "invalid": "Enter the record number in figures, for example 1042.",
+            "min_value": "Enter the record number in figures, for example 1042.",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or data.get("record"):
+            return data
+        missing = {
+            "given_name": "Enter the child's given name, or their record number.",
+            "family_name": "Enter the child's family name, or their record number.",
+            "date_of_birth": "Enter the child's date of birth, or their record number.",
+        }
+        for name, message in missing.items():
+            if not data.get(name):
+                self.add_error(name, message)
+        return data
+
+
+class BreakGlassForm(ChildFinderForm):
     reason = text_area(
         "Why you need this record now",
         "Say why you need this record now.",
@@ -76,8 +107,8 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class RecordNumberForm(forms.Form):
-    record = _record_number()
+class RecordNumberForm(ChildFinderForm):
+    pass
 
 
 class ReasonForm(forms.Form):

@@ -14,7 +14,7 @@ from reachable.accounts.permissions import agency_ids_for
 from reachable.audit.models import AuditEvent
 from reachable.audit.services import audit_record
 from reachable.children.models import Child
-from reachable.children.selectors import merged_target
+from reachable.children.selectors import child_possible_duplicates, merged_target
 from reachable.sharing.models import (
     Agreement,
     Alert,
@@ -243,3 +243,49 @@ def share_get_for_withdrawal(user: Any, pk: int) -> Share:
     if found is None:
         raise Http404("No such share")
     return found
+
+
+@dataclass(frozen=True)
+class MatchCard:
+    """What a person sees of a record found by name and date of birth before opening it: enough
+    to tell two records apart, nothing of what the record holds."""
+
+    pk: int
+    date_of_birth: dt.date
+    home_area: str
+
+
+def records_matching(
+    user: Any,
+    *,
+    record: int | None = None,
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: dt.date | None = None,
+    purpose: str,
+) -> list[MatchCard]:
+    """Records by number, or by name and date of birth (either order of the names, accents and
+    case ignored). The search is audited with how many matched, never the names typed."""
+    if record:
+        found = list(Child.objects.filter(pk=merged_target(record)).select_related("home_la"))
+    elif date_of_birth:
+        found = list(
+            child_possible_duplicates(
+                given_name=given_name,
+                family_name=family_name,
+                date_of_birth=date_of_birth,
+                limit=10,
+            )
+        )
+    else:
+        found = []
+    audit_record(
+        user=user,
+        action="child.find",
+        detail={
+            "purpose": purpose,
+            "by": "number" if record else "name and date of birth",
+            "matches": len(found),
+        },
+    )
+    return [MatchCard(c.pk, c.date_of_birth, str(c.home_la or "not recorded")) for c in found]

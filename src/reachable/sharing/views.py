@@ -164,36 +164,69 @@ def share_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sharing:disclosures", pk=share.child_id)
 
 
+def _finder_data(form: Any) -> dict[str, Any]:
+    return {
+        k: form.cleaned_data.get(k)
+        for k in ("record", "given_name", "family_name", "date_of_birth")
+    }
+
+
+NO_NUMBER = "No child's record has that number. Check it and try again."
+NO_MATCH = (
+    "No record matches that name and date of birth. Check the spelling and the date, try the "
+    "names the other way round, or ask the team that holds the record for its number."
+)
+
+
 @require_capability("sharing.break_glass")
 def break_glass(request: HttpRequest) -> HttpResponse:
     form = forms.BreakGlassForm(posted(request))
+    cards: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            glass = services.break_glass_open(
-                user=request.user,
-                child_pk=form.cleaned_data["record"],
-                reason=form.cleaned_data["reason"],
+        cards = selectors.records_matching(
+            request.user, purpose="break-glass", **_finder_data(form)
+        )
+        if not cards:
+            by_number = bool(form.cleaned_data["record"])
+            form.add_error(
+                "record" if by_number else "given_name", NO_NUMBER if by_number else NO_MATCH
             )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        elif len(cards) > 1:
+            form.add_error(
+                "record",
+                f"{len(cards)} records match: enter the record number of the one you need "
+                "(they are listed below the form).",
+            )
         else:
-            messages.warning(
-                request,
-                f"Emergency access open until {timezone.localtime(glass.expires_at):%H:%M}. "
-                "Your manager and the data protection lead have been told.",
-            )
-            return redirect("children:profile", pk=glass.child_id)
-    return _form_page(
+            try:
+                glass = services.break_glass_open(
+                    user=request.user, child_pk=cards[0].pk, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.warning(
+                    request,
+                    f"Emergency access open until {timezone.localtime(glass.expires_at):%H:%M}. "
+                    "Your manager and the data protection lead have been told.",
+                )
+                return redirect("children:profile", pk=glass.child_id)
+    return render(
         request,
-        form,
-        title="Emergency access to a record",
-        back="/",
-        submit="Open the record",
-        warning=(
-            "Use this only when a child may come to harm without it and you cannot reach the team "
-            "that holds the record. Access is time-limited, highlighted in the audit log and "
-            "reported to your manager and the data protection lead."
-        ),
+        "sharing/break_glass.html",
+        {
+            "form": form,
+            "cards": cards if len(cards) > 1 else [],
+            "title": "Emergency access to a record",
+            "back": "/",
+            "submit": "Open the record",
+            "warning": (
+                "Use this only when a child may come to harm without it and you cannot reach the "
+                "team that holds the record. Access is time-limited, highlighted in the audit log "
+                "and reported to your manager and the data protection lead."
+            ),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -214,10 +247,16 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @require_capability("governance.manage")
 def governance(request: HttpRequest) -> HttpResponse:
     form = forms.RecordNumberForm(request.GET or None)
+    cards: list[Any] = []
     if form.is_bound and form.is_valid():
-        return redirect("sharing:child_governance", pk=form.cleaned_data["record"])
+        cards = selectors.records_matching(request.user, purpose="governance", **_finder_data(form))
+        if len(cards) == 1:
+            return redirect("sharing:child_governance", pk=cards[0].pk)
+        if not cards:
+            form.add_error(None, NO_NUMBER if form.cleaned_data["record"] else NO_MATCH)
     context = {
         "form": form,
+        "cards": cards,
         "reviews": selectors.retention_reviews()[:5],
         "sars": selectors.subject_access_requests()[:10],
         "disputes": selectors.open_disputes_all()[:20],
