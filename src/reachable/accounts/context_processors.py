@@ -88,6 +88,7 @@ NAVIGATION: list[tuple[str, list[Link]]] = [
             ("Email preferences", "notifications:preferences", None),
             ("Outbox", "notifications:outbox", "notifications.outbox"),
             ("People and roles", "accounts:people", "users.manage"),
+            ("API clients", "accounts:api_clients", "users.manage"),
             ("Reference data and users", "admin:index", "reference.edit"),
             ("API", "api:docs", None),
         ],

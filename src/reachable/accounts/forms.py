@@ -60,5 +60,30 @@ class MembershipForm(forms.Form):
     )
 
 
+class ApiClientForm(MembershipForm):
+    name = forms.CharField(
+        label="Name of the partner system",
+        max_length=120,
+        help_text="For example 'Eastshire Police custody system'.",
+        error_messages={"required": "Enter the system's name."},
+    )
+    field_order = ["name", "role", "agency", "team"]
+
+
+class TokenIssueForm(forms.Form):
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        initial=90,
+        min_value=1,
+        max_value=366,
+        error_messages={
+            "required": "Enter how many days the token is valid for.",
+            "min_value": "Choose from 1 to 366 days.",
+            "max_value": "Choose from 1 to 366 days.",
+            "invalid": "Enter a whole number of days, like 90.",
+        },
+    )
+
+
 class EndMembershipForm(forms.Form):
     reason = forms.CharField(label="Why does this role end?", max_length=200)

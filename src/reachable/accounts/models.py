@@ -49,3 +49,46 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.team or self.agency
         return f"{self.get_role_display()}, {where}"
+
+
+class ApiClient(models.Model):
+    """A partner system (a police custody system, a school's safeguarding tool) that calls the
+    API. It acts through its own service account, which holds a role in one agency like any
+    person, so it reads and writes exactly what that role there may, and every call is audited
+    as it."""
+
+    name = models.CharField(max_length=120, unique=True)
+    account = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_client")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_clients")
+    calls_per_minute = models.PositiveIntegerField(default=120)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A client's secret, kept only as its SHA-256: shown once when issued, never again."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
+    prefix = models.CharField(max_length=12, unique=True, help_text="Shown to tell tokens apart.")
+    digest = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.prefix}…"

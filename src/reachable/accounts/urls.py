@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reachable.accounts import views
+from reachable.accounts import client_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<id:pk>/", views.person_roles, name="person"),
     path("roles/<id:pk>/end/", views.membership_end, name="membership_end"),
+    path("api-clients/", client_views.clients, name="api_clients"),
+    path("api-clients/new/", client_views.client_new, name="api_client_new"),
+    path("api-clients/<id:pk>/", client_views.client, name="api_client"),
+    path("api-clients/tokens/<id:pk>/revoke/", client_views.token_revoke, name="api_token_revoke"),
 ]

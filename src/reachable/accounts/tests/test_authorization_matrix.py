@@ -369,6 +369,13 @@ ENDPOINTS: dict[str, Endpoint] = {
         frozenset({PROGRAMME, ADMIN}), factory=lambda: _a_registration().session.series
     ),
     "notifications:preferences": Endpoint(ALL),
+    "accounts:api_clients": Endpoint(frozenset({ADMIN})),
+    "accounts:api_client_new": Endpoint(frozenset({ADMIN})),
+    "accounts:api_client": Endpoint(frozenset({ADMIN}), factory=lambda: _an_api_token().client),
+    # POST only: a GET from an admin goes back to the client's page.
+    "accounts:api_token_revoke": Endpoint(
+        frozenset({ADMIN}), factory=lambda: _an_api_token(), ok_status=302
+    ),
     "notifications:outbox": Endpoint(frozenset({ADMIN})),
     "api:line-list": Endpoint(frozenset({INTEL}), api=True),
     "api:line-detail": Endpoint(frozenset({INTEL}), api=True, factory=lambda: _a_line()),
@@ -1018,6 +1025,19 @@ def _a_practice_example() -> Any:
 
     synth_learning(user_id=system_user().pk)
     return PracticeExample.objects.order_by("pk").first()
+
+
+def _an_api_token() -> Any:
+    from reachable.accounts.api_clients import client_register, token_issue
+
+    admin = _someone()
+    client = client_register(
+        by=admin,
+        name="Eastshire custody system",
+        agency=Agency.objects.get(slug="norfolk-yjs"),
+        role=CUSTODY,
+    )
+    return token_issue(by=admin, client=client, days=30)[0]
 
 
 def _a_registration() -> Any:
