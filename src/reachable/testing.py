@@ -168,6 +168,13 @@ def page(response: Any) -> str:
     return html.unescape(response.content.decode())
 
 
+def person_once(role: str, agency: str, team: str | None = None, *, username: str) -> User:
+    """The person with this username, made the first time a test asks for them."""
+    return User.objects.filter(username=username).first() or person(
+        role, agency, team, username=username
+    )
+
+
 def make_child(**fields: Any) -> Child:
     """A child's record built by ChildFactory, typed as the model."""
     return cast(Child, ChildFactory(**fields))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,9 +12,20 @@ from django.urls import reverse
 
 from reachable.accounts import api_clients
 from reachable.accounts.decorators import require_capability
-from reachable.accounts.forms import ApiClientForm, TokenIssueForm
+from reachable.accounts.forms import ApiClientForm, TokenIssueForm, WebhookForm
 from reachable.accounts.models import ApiClient, ApiToken
 from reachable.lib.views import form_page, form_saved, posted
+from reachable.notifications import webhooks
+from reachable.notifications.models import Delivery
+
+
+def _hooks(client: ApiClient) -> dict[str, Any]:
+    return {
+        "webhooks": client.webhooks.all(),
+        "deliveries": Delivery.objects.filter(webhook__client=client).select_related("webhook")[
+            :50
+        ],
+    }
 
 
 @require_capability("users.manage")
@@ -61,7 +74,40 @@ def client(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/api_client.html",
-        {"client": found, "form": form, "tokens": found.tokens.select_related("issued_by")},
+        {
+            "client": found,
+            "form": form,
+            "tokens": found.tokens.select_related("issued_by"),
+            **_hooks(found),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_capability("users.manage")
+def webhook_new(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(ApiClient, pk=pk)
+    form = WebhookForm(posted(request))
+    made: dict[str, str] = {}
+
+    def add(data: dict[str, Any]) -> None:
+        _, made["secret"] = webhooks.webhook_add(by=request.user, client=found, **data)
+
+    if request.method == "POST" and form_saved(form, add):
+        response = render(
+            request, "accounts/webhook_added.html", {"client": found, "secret": made["secret"]}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Send events to {found.name}",
+            "caption": "Webhooks",
+            "back": reverse("accounts:api_client", args=[found.pk]),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -85,5 +85,28 @@ class TokenIssueForm(forms.Form):
     )
 
 
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label="Address the system receives events at",
+        assume_scheme="https",
+        error_messages={
+            "required": "Enter the address, starting https://",
+            "invalid": "Enter a full web address, starting https://",
+        },
+    )
+    events = forms.MultipleChoiceField(
+        label="Events",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one event."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from reachable.notifications.models import Webhook
+
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = Webhook.EVENTS  # type: ignore[attr-defined]
+
+
 class EndMembershipForm(forms.Form):
     reason = forms.CharField(label="Why does this role end?", max_length=200)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api-clients/", client_views.clients, name="api_clients"),
     path("api-clients/new/", client_views.client_new, name="api_client_new"),
     path("api-clients/<id:pk>/", client_views.client, name="api_client"),
+    path("api-clients/<id:pk>/webhooks/new/", client_views.webhook_new, name="webhook_new"),
     path("api-clients/tokens/<id:pk>/revoke/", client_views.token_revoke, name="api_token_revoke"),
 ]

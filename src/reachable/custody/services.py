@@ -35,6 +35,7 @@ from reachable.custody.models import (
     ShareRoute,
 )
 from reachable.custody.rules import age_error, arrival_slot, time_errors
+from reachable.notifications import webhooks
 from reachable.notifications.services import team_notify
 from reachable.sharing.access import processing_check
 from reachable.sharing.services import (
@@ -335,6 +336,7 @@ def concern_share(
         team_notify(
             "custody.concern_shared", to_team, link=reverse("custody:concern", args=[share.pk])
         )
+        webhooks.concern_shared(share)
     return share
 
 

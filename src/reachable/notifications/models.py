@@ -69,3 +69,54 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.kind} {self.frequency}"
+
+
+class Webhook(models.Model):
+    """Where a partner system (an API client) wants to hear of events, signed with its secret."""
+
+    EVENTS = [
+        ("custody.concern_shared", "A concern shared from custody with the system's team"),
+        ("casework.referral_triaged", "A triage decision on a referral the system's agency made"),
+        ("returns.checked", "A return from the system's agency accepted or rejected"),
+    ]
+
+    client = models.ForeignKey(
+        "accounts.ApiClient", on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField()
+    events = models.JSONField(help_text="The event kinds it receives.")
+    # Kept to sign each payload (HMAC-SHA256); shown to the admin once, when the hook is made.
+    secret = models.CharField(max_length=64, editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.url}"
+
+
+class Delivery(models.Model):
+    """One event for one webhook: retried with backoff like an email, its outcome kept."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be delivered"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Given up after retries"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=60)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook}"

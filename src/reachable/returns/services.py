@@ -20,6 +20,7 @@ from reachable.accounts.permissions import agency_for, can
 from reachable.audit.services import audit_record
 from reachable.core.models import Agency, Area
 from reachable.lib.tabular import chunks_save
+from reachable.notifications import webhooks
 from reachable.returns.models import Domain, Measure, ReturnPeriod, ReturnProblem, Submission
 from reachable.returns.pseudonymise import encoders_register, person_encode
 from reachable.returns.validation import PROBLEM_LIMIT, check_return, quoted, typed_select
@@ -213,6 +214,7 @@ def submission_process(submission: Submission) -> Submission:
                 obj=submission,
                 detail={"problems": checked.problem_count},
             )
+            webhooks.return_checked(submission, Submission.Status.REJECTED)
         else:
             jobs.update(progress=f"Storing {checked.rows:,} rows")
             _accept(submission, checked.columns, checked.rows, checked.notes, con)
@@ -327,6 +329,7 @@ def _accept(
                 obj=submission,
                 detail={"rows": rows, "replaces": previous.pk if previous else None},
             )
+            webhooks.return_checked(submission, Submission.Status.ACCEPTED)
             for partial in written:
                 partial.rename(partial.with_suffix(".parquet"))
     except Exception:

@@ -18,16 +18,13 @@ from reachable.accounts.api_clients import client_register, token_issue
 from reachable.accounts.models import ApiClient, ApiToken
 from reachable.audit.models import AuditEvent
 from reachable.core.models import Agency, Team
-from reachable.testing import involve, make_child, page, person, signed_in_client
+from reachable.testing import involve, make_child, page, person_once, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 
 def _admin():
-    from reachable.accounts.models import User
-
-    found = User.objects.filter(username="the.admin").first()
-    return found or person("partnership_admin", "partnership-team", username="the.admin")
+    return person_once("partnership_admin", "partnership-team", username="the.admin")
 
 
 def _client_of(agency: str = "norfolk-childrens", team: str | None = "norfolk-mace") -> ApiClient:

@@ -372,6 +372,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "accounts:api_clients": Endpoint(frozenset({ADMIN})),
     "accounts:api_client_new": Endpoint(frozenset({ADMIN})),
     "accounts:api_client": Endpoint(frozenset({ADMIN}), factory=lambda: _an_api_token().client),
+    "accounts:webhook_new": Endpoint(frozenset({ADMIN}), factory=lambda: _an_api_token().client),
     # POST only: a GET from an admin goes back to the client's page.
     "accounts:api_token_revoke": Endpoint(
         frozenset({ADMIN}), factory=lambda: _an_api_token(), ok_status=302

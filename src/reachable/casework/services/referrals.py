@@ -30,6 +30,7 @@ from reachable.children.access import child_write_check
 from reachable.children.models import Child
 from reachable.children.services import involvement_end, involvement_start
 from reachable.core.models import Area, Code, Team
+from reachable.notifications import webhooks
 from reachable.notifications.services import team_notify
 from reachable.sharing.access import processing_check, restriction_on
 from reachable.sharing.services import alert_data_protection_leads, disclosure_to_team
@@ -357,6 +358,7 @@ def referral_triage(
             reason=reason,
             detail={"decision": decision},
         )
+        webhooks.referral_triaged(referral)
     return referral
 
 

@@ -5,11 +5,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from reachable.notifications.services import digest_send, outbox_send, outbox_tidy
+from reachable.notifications.webhooks import deliveries_send
 
 
 class Command(BaseCommand):
     help = (
-        "Send the emails waiting in the outbox (run every minute). With --daily, first gather "
+        "Send the emails waiting in the outbox, and the webhooks' deliveries (run every minute). With --daily, first gather "
         "each person's daily summary and delete old sent emails (run once a day)."
     )
 
@@ -23,3 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Old sent emails deleted: {outbox_tidy()}")
         sent, refused = outbox_send(limit)
         self.stdout.write(f"Sent {sent}; refused by the mail server {refused} (retried later).")
+        delivered, failed = deliveries_send()
+        self.stdout.write(
+            f"Webhooks: delivered {delivered}; not answered 2xx {failed} (retried later)."
+        )
