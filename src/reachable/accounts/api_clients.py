@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 
 from reachable.accounts.models import ApiClient, ApiToken, User
@@ -163,3 +164,18 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
 
 def live_tokens(client: ApiClient) -> Any:
     return client.tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ClientTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes client tokens (registered with drf-spectacular on import)."""
+
+    target_class = "reachable.accounts.api_clients.ClientTokenAuthentication"
+    name = "clientToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "rk_<prefix>_<secret>",
+            "description": "A partner system's token, issued by the partnership admin.",
+        }
