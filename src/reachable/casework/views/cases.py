@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -46,9 +47,22 @@ from reachable.children.selectors import (
     children_visible,
 )
 from reachable.lib.exports import table_response
+from reachable.lib.sorting import Column, sorted_by
 from reachable.lib.views import posted
 
 # ---------------------------------------------------------------- caseload and the case
+
+
+# The caseload's columns, each sortable; by review date (soonest first) unless asked.
+CASELOAD = [
+    Column("child", "Child", ("child__family_name", "child__given_name")),
+    Column("team", "Team", ("team__name",)),
+    Column("worker", "Worker", ("worker__last_name", "worker__first_name")),
+    Column("risk", "Risk (judgement)", ("risk_level__order",)),
+    Column("contact", "Last contact", ("last_contact_at",)),
+    Column("review", "Review due", ("review_due_on",)),
+]
+NO_CONTACT_DAYS = 14  # flagged in the list, as the work queues flag it
 
 
 @require_capability("casework.view")
@@ -62,7 +76,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         no_contact_days=number("no_contact"),
         review_due_within=number("review_within"),
     )
-    cases = selectors.caseload(request.user, f=f)
+    cases, headers = sorted_by(request, selectors.caseload(request.user, f=f), CASELOAD, "review")
     if request.GET.get("format") in {"csv", "xlsx"}:
         audit_list(
             user=request.user,
@@ -93,6 +107,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "casework/caseload.html",
         {
             "cases": _audited_page(request, "caseload", cases),
+            "headers": headers,
+            "no_contact_since": timezone.now() - dt.timedelta(days=NO_CONTACT_DAYS),
+            "today": timezone.localdate(),
             "filters": request.GET,
             "query": _querystring(request, drop={"page", "format"}),
             "query_page": _querystring(request, drop={"page", "format"}, trailing="&"),
