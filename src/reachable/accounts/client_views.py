@@ -57,31 +57,23 @@ def client(request: HttpRequest, pk: int) -> HttpResponse:
     def issue(data: dict[str, int]) -> None:
         _, issued["secret"] = api_clients.token_issue(by=request.user, client=found, **data)
 
-    if request.method == "POST" and form_saved(form, issue):
-        # Shown on this response only: the secret is not kept, so it cannot be shown again.
-        response = render(
-            request,
-            "accounts/api_client.html",
-            {
-                "client": found,
-                "form": TokenIssueForm(),
-                "secret": issued["secret"],
-                "tokens": found.tokens.select_related("issued_by"),
-            },
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-    return render(
+    saved = request.method == "POST" and form_saved(form, issue)
+    response = render(
         request,
         "accounts/api_client.html",
         {
             "client": found,
-            "form": form,
+            "form": TokenIssueForm() if saved else form,
+            "secret": issued.get("secret", ""),
             "tokens": found.tokens.select_related("issued_by"),
             **_hooks(found),
         },
         status=400 if form.errors else 200,
     )
+    if saved:
+        # Shown on this response only: the secret is not kept, so it cannot be shown again.
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_capability("users.manage")

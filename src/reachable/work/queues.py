@@ -23,6 +23,10 @@ from reachable.accounts.permissions import can
 SHOWN = 5  # rows per queue on the home page; the link leads to the whole list
 
 
+# Flags that mean act now are red; the rest are yellow.
+URGENT_FLAGS = {"urgent", "overdue", "over 24 h", "red", "failed", "review overdue", "conflict"}
+
+
 @dataclass
 class Row:
     label: str
@@ -30,6 +34,11 @@ class Row:
     detail: str = ""
     flags: list[str] = field(default_factory=list)
     child_id: int | None = None
+
+    @property
+    def tags(self) -> list[tuple[str, str]]:
+        """(flag, GOV.UK tag colour) for each flag."""
+        return [(f, "red" if f in URGENT_FLAGS else "yellow") for f in self.flags]
 
 
 @dataclass
