@@ -340,7 +340,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation's refusals (400, 401, 403, 404, 409, 415, 422, 429) and their one error
+    # shape are added to the schema, so a generated client knows every answer it can get.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reachable.api.schema.errors_documented",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+# How long the answer to a write sent with an Idempotency-Key is kept for a retry.
+REACHABLE_IDEMPOTENCY_HOURS = envint("REACHABLE_IDEMPOTENCY_HOURS", 24, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -175,6 +175,23 @@ def person_once(role: str, agency: str, team: str | None = None, *, username: st
     )
 
 
+def system_client(role: str, agency: str, team: str | None = None, *, name: str) -> Client:
+    """A test client calling the API as a partner system: a registered API client holding the
+    role, with a fresh token in its Authorization header (JSON by default)."""
+    from reachable.accounts.api_clients import client_register, token_issue
+
+    admin = person_once("partnership_admin", "partnership-team", username="system.registrar")
+    registered = client_register(
+        by=admin,
+        name=name,
+        agency=Agency.objects.get(slug=agency),
+        role=role,
+        team=Team.objects.get(slug=team) if team else None,
+    )
+    _, secret = token_issue(by=admin, client=registered, days=30)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT="application/json")
+
+
 def make_child(**fields: Any) -> Child:
     """A child's record built by ChildFactory, typed as the model."""
     return cast(Child, ChildFactory(**fields))

@@ -92,3 +92,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.prefix}…"
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an ``Idempotency-Key`` header, and the answer it got, so that a partner
+    system retrying after a timeout gets the same answer and nothing is done twice.
+
+    The answer may quote what the caller sent (a referral's concerns), so rows are kept only for
+    ``REACHABLE_IDEMPOTENCY_HOURS`` and are replayed only to the account that sent them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_code = models.PositiveSmallIntegerField(null=True, help_text="Empty while it runs.")
+    body = models.JSONField(null=True)
+    location = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_request_per_key_per_user")
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.key}"

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reachable.accounts.decorators import HasCapability
+from reachable.accounts.idempotency import IdempotentMixin
 from reachable.audit.services import audit_list
 from reachable.casework import selectors, services
 from reachable.casework.models import Case, Referral
@@ -73,7 +74,7 @@ def _readable(user: object, referrals: list[Referral]) -> dict[str, set[int]]:
     }
 
 
-class ReferralViewSet(viewsets.ViewSet):
+class ReferralViewSet(IdempotentMixin, viewsets.ViewSet):
     """Referrals the caller made. POST makes one about a child the caller can see."""
 
     permission_classes = [HasCapability.of("casework.refer")]

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reachable.accounts.decorators import HasCapability
+from reachable.accounts.idempotency import IdempotentMixin
 from reachable.accounts.permissions import can
 from reachable.children import selectors, services
 from reachable.children.models import Child
@@ -19,6 +20,13 @@ from reachable.lib.converters import RECORD_ID_REGEX
 
 
 def _code_field(list_key: str, **kwargs: Any) -> serializers.SlugRelatedField:
+    kwargs.setdefault(
+        "error_messages",
+        {
+            "does_not_exist": f"'{{value}}' is not one of the {list_key} codes: "
+            "GET /api/codes/ lists them."
+        },
+    )
     return serializers.SlugRelatedField(
         slug_field="code",
         queryset=Code.objects.filter(code_list__key=list_key, active=True),
@@ -91,7 +99,7 @@ def _service_error(exc: DjangoValidationError) -> Response:
 _ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The child's record number.")
 
 
-class ChildViewSet(viewsets.ViewSet):
+class ChildViewSet(IdempotentMixin, viewsets.ViewSet):
     """Children the caller may see. Anything else is 404, and the attempt is audited."""
 
     permission_classes = [HasCapability.of("child.view")]

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reachable.accounts.decorators import HasCapability
+from reachable.accounts.idempotency import IdempotentMixin
 from reachable.audit.services import audit_record
 from reachable.lib.api_uploads import import_response, problem
 from reachable.lib.converters import RECORD_ID_REGEX
@@ -51,7 +52,7 @@ class LineSerializer(serializers.ModelSerializer):
         return sorted(p.name for p in line.destinations.all())
 
 
-class LineViewSet(viewsets.ViewSet):
+class LineViewSet(IdempotentMixin, viewsets.ViewSet):
     """Lines, with status and first and last seen (intelligence roles only)."""
 
     permission_classes = [HasCapability.of("lines.view")]

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reachable.accounts.decorators import HasCapability
+from reachable.accounts.idempotency import IdempotentMixin
 from reachable.audit.services import audit_record
 from reachable.lib.api_uploads import import_response
 from reachable.lib.converters import RECORD_ID_REGEX
@@ -78,7 +79,7 @@ def _detail(programme: Programme, exact: bool) -> dict[str, Any]:
     }
 
 
-class ProgrammeViewSet(viewsets.ViewSet):
+class ProgrammeViewSet(IdempotentMixin, viewsets.ViewSet):
     """Programmes you are on the board of, or lead a project in."""
 
     permission_classes = [OnTheBoard]

@@ -1,0 +1,327 @@
+"""REST endpoints for custody work: what a police custody system would automate, through the same
+services, rules and refusals as the pages (a refused detention leaves no child's record behind).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reachable.accounts.decorators import HasCapability
+from reachable.accounts.idempotency import IdempotentMixin
+from reachable.audit.services import audit_list, audit_record
+from reachable.children.api import _code_field, _service_error
+from reachable.children.selectors import child_possible_duplicates
+from reachable.core.models import Agency, Area, Place, Team
+from reachable.custody import selectors, services, tasks
+from reachable.custody.access import suites_for
+from reachable.custody.models import ConcernShare, Detention, DetentionImport, Engagement
+from reachable.lib.api_uploads import problem
+from reachable.lib.converters import RECORD_ID_REGEX
+
+IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
+
+
+class DetentionSerializer(serializers.ModelSerializer):
+    suite: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    offence: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = Detention
+        fields = [
+            "id",
+            "child",
+            "suite",
+            "arrested_at",
+            "arrived_at",
+            "released_at",
+            "offence",
+            "out_of_county",
+            "appropriate_adult",
+            "carer_informed",
+            "was_approached",
+            "was_engaged",
+            "first_intervention_at",
+        ]
+        read_only_fields = fields
+
+
+class DetentionCreateSerializer(serializers.Serializer):
+    """A detention with the child's details as custody holds them: the child is found (by police
+    identifier, then exact name and date of birth) or added, as on the page."""
+
+    given_name = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField()
+    sex = _code_field("sex")
+    home_la = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY),
+        required=False,
+        allow_null=True,
+    )
+    police_id = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    suite = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Place.objects.filter(kind=Place.Kind.CUSTODY_SUITE)
+    )
+    arrested_at = serializers.DateTimeField()
+    arrived_at = serializers.DateTimeField()
+    offence = _code_field("offence-category")
+    arresting_force = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Agency.objects.filter(agency_type__code="police"),
+        required=False,
+        allow_null=True,
+    )
+    appropriate_adult = serializers.BooleanField(default=False)
+    carer_informed = serializers.BooleanField(default=False)
+    comfort_box = serializers.BooleanField(default=False)
+    age_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    not_a_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Send true once you have checked that the child is not one of the possible "
+        "matches a first attempt was refused for.",
+    )
+
+
+class ReleaseSerializer(serializers.Serializer):
+    released_at = serializers.DateTimeField()
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed to correct a release time already recorded (the earlier time is kept).",
+    )
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    reason_not_engaged = _code_field("engagement-not-reason", required=False, allow_null=True)
+    topics = _code_field("engagement-topic", many=True, required=False)
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "id",
+            "attempted_at",
+            "engaged",
+            "reason_not_engaged",
+            "topics",
+            "discussed",
+            "childs_words",
+        ]
+        read_only_fields = ["id"]
+        extra_kwargs = {"discussed": {"required": False}, "childs_words": {"required": False}}
+
+
+class ConcernSerializer(serializers.ModelSerializer):
+    to_team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all())
+    method = _code_field("share-method")
+
+    class Meta:
+        model = ConcernShare
+        fields = ["id", "to_team", "method", "summary", "shared_at", "acknowledged_at"]
+        read_only_fields = ["id", "shared_at", "acknowledged_at"]
+
+
+def _detention_answer(request: Request, detention: Detention, code: int = 200) -> Response:
+    return Response(DetentionSerializer(detention).data, status=code)
+
+
+class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
+    """Children detained at the caller's suites, and the custody work recorded about them."""
+
+    permission_classes = [HasCapability.of("custody.board")]
+    serializer_class = DetentionSerializer
+    lookup_value_regex = RECORD_ID_REGEX
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in {"create", "release", "visit", "concern"}:
+            return [HasCapability.of("custody.record")()]
+        return super().get_permissions()
+
+    @extend_schema(responses=DetentionSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        """Detained now at the caller's suites (the custody board)."""
+        rows = list(selectors.live_board(request.user)[:200])
+        audit_list(
+            user=request.user, what="api custody board", child_ids=[d.child_id for d in rows]
+        )
+        return Response(DetentionSerializer(rows, many=True).data)
+
+    @extend_schema(responses=DetentionSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return _detention_answer(request, selectors.detention_get_for_user(request.user, int(pk)))
+
+    @extend_schema(request=DetentionCreateSerializer, responses={201: DetentionSerializer})
+    def create(self, request: Request) -> Response:
+        """Record a detention (the same checks as the page: age 10-17 or a reason, times in
+        order, one of your suites, not the same arrest twice)."""
+        serializer = DetentionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        confirmed = data.pop("not_a_duplicate")
+        similar = [
+            d
+            for d in child_possible_duplicates(
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+            if (d.given_name.lower(), d.family_name.lower())
+            != (data["given_name"].lower(), data["family_name"].lower())
+        ]
+        if similar and not confirmed:
+            return Response(
+                {
+                    "not_a_duplicate": [
+                        f"{len(similar)} record(s) with a similar name and the same date of "
+                        "birth exist. Check with custody that the name is right, then send "
+                        "again with not_a_duplicate: true."
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            detention = services.detention_of_person(
+                user=request.user,
+                identity={k: data.pop(k) for k in IDENTITY if k in data},
+                **data,
+            )
+        except DjangoValidationError as exc:
+            return _service_error(exc)
+        answer = _detention_answer(request, detention, status.HTTP_201_CREATED)
+        answer["Location"] = reverse("api:detention-detail", args=[detention.pk])
+        return answer
+
+    def _act(self, request: Request, pk: str, serializer_class: type, save: Any) -> Response:
+        detention = selectors.detention_get_for_user(request.user, int(pk))
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            done = save(detention, dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            return _service_error(exc)
+        return done
+
+    @extend_schema(request=ReleaseSerializer, responses=DetentionSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: str) -> Response:
+        """Record the release, or correct a recorded release time (with a reason)."""
+        return self._act(
+            request,
+            pk,
+            ReleaseSerializer,
+            lambda d, data: _detention_answer(
+                request, services.detention_release(user=request.user, detention=d, **data)
+            ),
+        )
+
+    @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
+    @action(detail=True, methods=["post"], url_path="visits")
+    def visit(self, request: Request, pk: str) -> Response:
+        """Record a visit to the child in custody, whether or not they engaged."""
+        return self._act(
+            request,
+            pk,
+            VisitSerializer,
+            lambda d, data: Response(
+                VisitSerializer(
+                    services.engagement_record(user=request.user, detention=d, **data)
+                ).data,
+                status=status.HTTP_201_CREATED,
+            ),
+        )
+
+    @extend_schema(request=ConcernSerializer, responses={201: ConcernSerializer})
+    @action(detail=True, methods=["post"], url_path="concerns")
+    def concern(self, request: Request, pk: str) -> Response:
+        """Share a concern with another team (under the information-sharing agreement)."""
+        return self._act(
+            request,
+            pk,
+            ConcernSerializer,
+            lambda d, data: Response(
+                ConcernSerializer(
+                    services.concern_share(user=request.user, detention=d, **data)
+                ).data,
+                status=status.HTTP_201_CREATED,
+            ),
+        )
+
+
+class CustodyImportSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DetentionImport
+        fields = [
+            "id",
+            "url",
+            "filename",
+            "status",
+            "rows_in_file",
+            "rows_checked",
+            "queued_at",
+            "finished_at",
+            "created",
+            "already_imported",
+            "new_children",
+            "problems",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, job: DetentionImport) -> str:
+        return reverse("api:custody-import-detail", args=[job.pk])
+
+
+class CustodyImportViewSet(IdempotentMixin, viewsets.ViewSet):
+    """A custody system's export, imported in the background: 202, then follow the job."""
+
+    permission_classes = [HasCapability.of("custody.import")]
+    parser_classes = [MultiPartParser]
+    serializer_class = CustodyImportSerializer
+    lookup_value_regex = RECORD_ID_REGEX
+
+    @extend_schema(responses=CustodyImportSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        """The job: its status, counts and, once checked, every problem by row and column."""
+        job = selectors.import_get_for_user(request.user, int(pk))
+        if job.problems:
+            audit_record(user=request.user, action="detention.import.report", obj=job)
+        return Response(CustodyImportSerializer(job).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "CustodyImportUpload", {"file": serializers.FileField()}
+            )
+        },
+        responses={202: CustodyImportSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None:
+            return problem("file", "", "Send the file (CSV, XLSX or ODS) as 'file'.")
+        if not suites_for(request.user):
+            return problem("file", "", "Your team works at no custody suite to import for.")
+        try:
+            job = tasks.import_queue(
+                user=request.user, chunks=upload.chunks(), filename=upload.name or "upload.csv"
+            )
+        except DjangoValidationError as exc:
+            return _service_error(exc)
+        answer = Response(CustodyImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        answer["Location"] = reverse("api:custody-import-detail", args=[job.pk])
+        return answer
