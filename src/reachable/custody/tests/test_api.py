@@ -104,15 +104,18 @@ def test_release_visit_and_concern_go_through_the_same_rules(custody_system) -> 
     made = _post(custody_system, "/api/detentions/", _detention()).json()
     base = f"/api/detentions/{made['id']}"
     no_time = _post(custody_system, f"{base}/release/", {})
-    assert no_time.status_code == 400 and "released_at" in no_time.json()
+    assert no_time.status_code == 400
+    assert "released_at" in no_time.json()
     released = _post(
         custody_system, f"{base}/release/", {"released_at": timezone.now().isoformat()}
     )
-    assert released.status_code == 200 and released.json()["released_at"]
+    assert released.status_code == 200
+    assert released.json()["released_at"]
     correction = _post(
         custody_system, f"{base}/release/", {"released_at": timezone.now().isoformat()}
     )
-    assert correction.status_code == 400 and "reason" in correction.json()
+    assert correction.status_code == 400
+    assert "reason" in correction.json()
     corrected = _post(
         custody_system,
         f"{base}/release/",
@@ -133,14 +136,16 @@ def test_release_visit_and_concern_go_through_the_same_rules(custody_system) -> 
         f"{base}/visits/",
         {"attempted_at": (timezone.now() - dt.timedelta(minutes=50)).isoformat(), "engaged": False},
     )
-    assert not_why.status_code == 400 and "reason_not_engaged" in not_why.json()
+    assert not_why.status_code == 400
+    assert "reason_not_engaged" in not_why.json()
 
     empty = _post(
         custody_system,
         f"{base}/concerns/",
         {"to_team": "norfolk-mash", "method": "phone", "summary": " "},
     )
-    assert empty.status_code == 400 and "summary" in empty.json()
+    assert empty.status_code == 400
+    assert "summary" in empty.json()
     assert ConcernShare.objects.count() == 0
 
 
@@ -168,7 +173,8 @@ def test_a_custody_import_is_a_job_the_system_follows(custody_system, settings, 
         "/api/custody-imports/",
         {"file": SimpleUploadedFile("detentions.pdf", b"%PDF-1.4", "application/pdf")},
     )
-    assert refused.status_code == 400 and "file" in refused.json()
+    assert refused.status_code == 400
+    assert "file" in refused.json()
     assert DetentionImport.objects.count() == 0
     queued = custody_system.post(
         "/api/custody-imports/",
@@ -178,6 +184,7 @@ def test_a_custody_import_is_a_job_the_system_follows(custody_system, settings, 
     job = custody_system.get(queued["Location"]).json()
     # The test settings run tasks at once: the one-column file is already refused, with problems.
     assert job["status"] == "rejected"
-    assert job["problems"] and all({"row", "column", "message"} <= set(p) for p in job["problems"])
+    assert job["problems"]
+    assert all({"row", "column", "message"} <= set(p) for p in job["problems"])
     other = system_client("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", name="B")
     assert other.get(queued["Location"]).status_code == 404
