@@ -196,7 +196,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
         try:
             detention = services.detention_of_person(
                 user=request.user,
-                identity={k: data.pop(k) for k in IDENTITY if k in data},
+                identity={"home_la": None, **{k: data.pop(k) for k in IDENTITY if k in data}},
                 **data,
             )
         except DjangoValidationError as exc:
