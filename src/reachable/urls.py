@@ -25,3 +25,6 @@ urlpatterns = [
     path("api/", include("reachable.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "reachable.api.errors.not_found"
+handler500 = "reachable.api.errors.server_error"

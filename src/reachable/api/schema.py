@@ -38,7 +38,10 @@ ERROR_SCHEMA: dict[str, Any] = {
             },
         },
     },
-    "additionalProperties": {"type": "array", "items": {}},
+    # A field's messages; for a list of objects, the messages of each item by its position.
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {}}, {"type": "object"}],
+    },
 }
 WHY = {
     "400": "The request was not valid: the body names each field and what to change.",

@@ -121,7 +121,9 @@ class CaseSerializer(serializers.ModelSerializer):
     risk_level: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    worker = serializers.CharField(source="worker.display_name", default=None, read_only=True)
+    worker = serializers.CharField(
+        source="worker.display_name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Case

@@ -109,7 +109,10 @@ class ChildViewSet(IdempotentMixin, viewsets.ViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "q", str, description="Name, date of birth and/or identifier; typos allowed."
+                "q",
+                str,
+                required=True,
+                description="Name, date of birth and/or identifier; typos allowed.",
             )
         ],
         responses=SearchHitSerializer(many=True),

@@ -9,7 +9,7 @@ from reachable.core.models import Agency, Area, Code, CodeList, Team
 
 class AreaSerializer(serializers.ModelSerializer):
     within: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
-        source="parent", slug_field="slug", read_only=True
+        source="parent", slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:
