@@ -326,6 +326,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Partner systems' calls per minute, set per client (``ApiClient.calls_per_minute``).
     "DEFAULT_THROTTLE_CLASSES": ["reachable.accounts.api_clients.ClientRateThrottle"],
+    # Bodies are JSON; the operations that take a file say so themselves (multipart).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

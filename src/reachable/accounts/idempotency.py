@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,7 +28,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from reachable.accounts.models import IdempotentRequest
+from reachable.accounts.models import IdempotentRequest, User
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,100}$")
@@ -75,14 +75,13 @@ def claim(request: Request) -> IdempotentRequest | None:
             f"{HEADER} must be 8 to 100 letters, digits or . _ : - (a UUID is ideal).",
         )
     fingerprint = _fingerprint(request)
+    user = cast(User, request.user)  # DRF has signed the caller in by now
     try:
         with transaction.atomic():
-            return IdempotentRequest.objects.create(
-                user=request.user, key=key, fingerprint=fingerprint
-            )
+            return IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint)
     except IntegrityError:
         pass
-    earlier = IdempotentRequest.objects.filter(user=request.user, key=key).first()
+    earlier = IdempotentRequest.objects.filter(user=user, key=key).first()
     if earlier is None:  # tidied away between the insert and the read: treat it as new
         return claim(request)
     if earlier.fingerprint != fingerprint:

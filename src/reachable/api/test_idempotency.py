@@ -41,7 +41,7 @@ def _detention(family_name: str = "Retryson") -> str:
 
 
 def _send(client: Client, body: str, key: str | None) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    headers: dict[str, Any] = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     return client.post("/api/detentions/", body, content_type="application/json", **headers)
 
 

@@ -149,7 +149,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
     def get_permissions(self) -> list[Any]:
         if self.action in {"create", "release", "visit", "concern"}:
             return [HasCapability.of("custody.record")()]
-        return super().get_permissions()
+        return list(super().get_permissions())
 
     @extend_schema(responses=DetentionSerializer(many=True))
     def list(self, request: Request) -> Response:

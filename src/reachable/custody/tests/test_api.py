@@ -27,7 +27,7 @@ def custody_system() -> Client:
     )
 
 
-def _post(client: Client, path: str, body: dict[str, Any], **headers: str) -> Any:
+def _post(client: Client, path: str, body: dict[str, Any], **headers: Any) -> Any:
     return client.post(path, json.dumps(body), content_type="application/json", **headers)
 
 
