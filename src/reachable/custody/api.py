@@ -27,6 +27,8 @@ from reachable.custody.models import ConcernShare, Detention, DetentionImport, E
 from reachable.lib.api_uploads import problem
 from reachable.lib.converters import RECORD_ID_REGEX
 
+# Custody writes: the role that records detentions (the board alone is also read by managers).
+RECORDS = [HasCapability.of("custody.record")]
 IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
 
 
@@ -147,8 +149,8 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
     lookup_value_regex = RECORD_ID_REGEX
 
     def get_permissions(self) -> list[Any]:
-        if self.action in {"create", "release", "visit", "concern"}:
-            return [HasCapability.of("custody.record")()]
+        if self.action == "create":
+            return [permission() for permission in RECORDS]
         return list(super().get_permissions())
 
     @extend_schema(responses=DetentionSerializer(many=True))
@@ -216,7 +218,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
         return done
 
     @extend_schema(request=ReleaseSerializer, responses=DetentionSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=RECORDS)
     def release(self, request: Request, pk: str) -> Response:
         """Record the release, or correct a recorded release time (with a reason)."""
         return self._act(
@@ -229,7 +231,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
         )
 
     @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
-    @action(detail=True, methods=["post"], url_path="visits")
+    @action(detail=True, methods=["post"], url_path="visits", permission_classes=RECORDS)
     def visit(self, request: Request, pk: str) -> Response:
         """Record a visit to the child in custody, whether or not they engaged."""
         return self._act(
@@ -245,7 +247,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
         )
 
     @extend_schema(request=ConcernSerializer, responses={201: ConcernSerializer})
-    @action(detail=True, methods=["post"], url_path="concerns")
+    @action(detail=True, methods=["post"], url_path="concerns", permission_classes=RECORDS)
     def concern(self, request: Request, pk: str) -> Response:
         """Share a concern with another team (under the information-sharing agreement)."""
         return self._act(

@@ -383,6 +383,29 @@ ENDPOINTS: dict[str, Endpoint] = {
     # POST only: a GET from someone allowed is 405.
     "api:line-import-file": Endpoint(frozenset({INTEL}), api=True, ok_status=405),
     "api:lines-picture": Endpoint(LINES_PICTURE, api=True),
+    "api:detention-list": Endpoint(frozenset({CUSTODY, MANAGER}), api=True),
+    "api:detention-detail": Endpoint(frozenset({CUSTODY, MANAGER}), api=True, on_detention=True),
+    # POST only: a GET is 405 for the role that records, 403 for every other.
+    "api:detention-release": Endpoint(
+        frozenset({CUSTODY}), api=True, factory=lambda: _detention_of(make_child()), ok_status=405
+    ),
+    "api:detention-visit": Endpoint(
+        frozenset({CUSTODY}), api=True, factory=lambda: _detention_of(make_child()), ok_status=405
+    ),
+    "api:detention-concern": Endpoint(
+        frozenset({CUSTODY}), api=True, factory=lambda: _detention_of(make_child()), ok_status=405
+    ),
+    "api:custody-import-list": Endpoint(frozenset({CUSTODY, MANAGER}), api=True, ok_status=405),
+    "api:custody-import-detail": Endpoint(frozenset({CUSTODY, MANAGER}), api=True, on_import=True),
+    "api:return-list": Endpoint(frozenset({SUBMITTER}), api=True),
+    "api:return-detail": Endpoint(frozenset({SUBMITTER}), api=True, factory=lambda: _submission()),
+    "api:return-problems": Endpoint(
+        frozenset({SUBMITTER}), api=True, factory=lambda: _submission()
+    ),
+    "api:period-list": Endpoint(ALL, api=True),
+    "api:period-detail": Endpoint(ALL, api=True, factory=lambda: _submission().period),
+    "api:completeness": Endpoint(frozenset({SUBMITTER, ANALYST, PROGRAMME}), api=True),
+    "api:baseline": Endpoint(frozenset({ANALYST, PROGRAMME, ADMIN}), api=True),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),
