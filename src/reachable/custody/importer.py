@@ -44,7 +44,7 @@ from reachable.custody.models import DETENTION_COLUMNS, Detention
 from reachable.custody.rules import arrival_slot, local_zone
 from reachable.custody.services import is_out_of_county
 from reachable.lib.bulk import bulk_insert, reserve_ids
-from reachable.lib.tabular import rows_of
+from reachable.lib.tabular import rows_of, unreadable_problem
 from reachable.sharing.models import Restriction
 from reachable.sharing.services import alert_data_protection_leads
 
@@ -85,14 +85,7 @@ def _read_upload(
             with rows_of(path, filename, Path(work)) as (header, lines, _notes):
                 return parse(header, lines, progress, suite_ids=suite_ids)
         except (ValueError, OSError) as exc:  # a damaged spreadsheet, whatever the library raised
-            return [], [
-                RowError(
-                    0,
-                    "",
-                    "",
-                    f"The file could not be read ({exc}). Export it again as CSV, XLSX or ODS.",
-                )
-            ]
+            return [], [unreadable_problem(exc)]
 
 
 def detentions_import(

@@ -21,7 +21,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from reachable.lib.tabular import RowError, date_from, near_miss, normal_name, rows_of
+from reachable.lib.tabular import (
+    RowError,
+    date_from,
+    near_miss,
+    normal_name,
+    rows_of,
+    unreadable_problem,
+)
 
 # (name, required, what it holds)
 Column = tuple[str, bool, str]
@@ -134,9 +141,7 @@ def import_rows(
                 except _Rollback:
                     result.written = 0
         except (ValueError, OSError) as exc:
-            result.errors = [
-                RowError(0, "", "", f"The file could not be read ({exc}). Save it as CSV or XLSX.")
-            ]
+            result.errors = [unreadable_problem(exc)]
     if not result.rows and not result.errors:
         result.errors = [RowError(2, "", "", "The file has a header but no rows.")]
     return result

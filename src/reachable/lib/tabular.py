@@ -17,7 +17,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
 import uuid
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +37,16 @@ DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bar
 ONE_COLUMN = "\x1f"  # the unit separator: never in a value, so a one-column file stays whole
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+TITLE_LOOKAHEAD = 10  # lines looked at for the separator and for a title above the header
+
+
+class UnreadableUpload(ValueError):
+    """The file cannot be read as rows at all (an unclosed quote, a formula where a value belongs,
+    the header not on the first line): where, and what to do. Nothing is saved from such a file."""
+
+    def __init__(self, row: int, column: str, message: str) -> None:
+        super().__init__(message)
+        self.row, self.column, self.message = row, column, message
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,13 @@ class RowError:
     column: str
     value: str
     message: str
+
+
+def unreadable_problem(exc: Exception, save_as: str = "CSV, XLSX or ODS") -> RowError:
+    """The one problem a file that cannot be read at all gets, in every import's report."""
+    if isinstance(exc, UnreadableUpload):
+        return RowError(exc.row, exc.column, "", exc.message)
+    return RowError(0, "", "", f"The file could not be read ({exc}). Save it again as {save_as}.")
 
 
 def max_upload_bytes() -> int:
@@ -94,6 +113,64 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
+FORMULA_SHOWN = 5
+
+
+def _xlsx_first_sheet(book: zipfile.ZipFile) -> str:
+    """The part holding the workbook's first sheet (the one every import reads)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    first = ElementTree.fromstring(book.read("xl/workbook.xml")).find(f"{main}sheets/{main}sheet")
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        r.get("Target", "") for r in rels if first is not None and r.get("Id") == first.get(rel)
+    )
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _formula_cells(path: Path) -> list[str]:
+    """Cells of the first sheet that hold a formula (up to a few, by reference), read from the
+    workbook's XML as a stream. A formula's value is whatever the spreadsheet last worked out,
+    which may be nothing at all when another program wrote the file."""
+    from xml.etree import ElementTree
+
+    suffix = path.suffix.lower()
+    try:
+        with zipfile.ZipFile(path) as book:
+            if suffix in {".xlsx", ".xlsm"}:
+                part, cell_tag, marker = _xlsx_first_sheet(book), "c", b"<f"
+            elif suffix == ".ods":
+                part, cell_tag, marker = "content.xml", "table-cell", b"table:formula="
+            else:
+                return []
+            with book.open(part) as xml:
+                if marker not in xml.read():
+                    return []
+            found: list[str] = []
+            with book.open(part) as xml:
+                row = 0
+                for _, element in ElementTree.iterparse(xml, events=("end",)):
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if suffix == ".ods":
+                        if tag == "table-row":
+                            row += 1
+                        elif tag == cell_tag and any(
+                            k.endswith("}formula") for k in element.attrib
+                        ):
+                            found.append(f"row {row + 1}")
+                    elif tag == cell_tag and element.find("{*}f") is not None:
+                        found.append(element.get("r", "?"))
+                    if len(found) >= FORMULA_SHOWN:
+                        break
+                    if tag in {"row", "table-row"}:
+                        element.clear()
+            return found
+    except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError):
+        return []  # not a workbook we can look inside: calamine will say what is wrong
+
+
 def _sheet_rows(path: Path) -> Iterator[list[Any]]:
     from python_calamine import CalamineWorkbook
 
@@ -115,12 +192,27 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _below_title(lines: list[str]) -> str | None:
+    """The first line with a separator after a blank line, when the lines above it are a title
+    (one cell each) or blank; None when the file is simply one column."""
+    blank_seen = not lines[0].strip()
+    for line in lines[1:]:
+        if not line.strip():
+            blank_seen = True
+        elif any(d in line for d in DELIMITERS):
+            return line if blank_seen else None
+    return None
+
+
 def _delimiter(path: Path, encoding: str) -> str:
     with path.open("r", encoding=encoding, newline="", errors="replace") as f:
         sample = f.read(SNIFF_BYTES)
-    first_line = sample.splitlines()[0] if sample else ""
-    # The header decides: the separator that splits it into the most columns.
-    counts = {d: first_line.count(d) for d in DELIMITERS}
+    lines = sample.splitlines()[:TITLE_LOOKAHEAD] or [""]
+    # The header decides: the separator that splits it into the most columns. A title and a
+    # blank line above the header must not make the file one column (the title is then
+    # reported), so with no separator on line 1 the line after such a gap decides.
+    header = lines[0] if any(d in lines[0] for d in DELIMITERS) else _below_title(lines)
+    counts = {d: (header or "").count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     if counts[best] == 0:
         # One column: no separator at all, so a comma inside a value must not split it.
@@ -145,6 +237,17 @@ def as_utf8_csv(path: Path, filename: str, workdir: Path) -> tuple[Path, list[st
     was done to it. Raises ValueError for a spreadsheet that cannot be opened."""
     out = workdir / f"{uuid.uuid4().hex}.csv"
     if Path(filename).suffix.lower() in SPREADSHEETS:
+        formulas = _formula_cells(path)
+        if formulas:
+            where = ", ".join(formulas) + (" and more" if len(formulas) >= FORMULA_SHOWN else "")
+            first_row = int("".join(c for c in formulas[0] if c.isdigit()) or 0)
+            raise UnreadableUpload(
+                first_row,
+                "".join(c for c in formulas[0] if c.isalpha()) if "row" not in formulas[0] else "",
+                f"The sheet holds formulas, not values ({where}). A formula's value may be "
+                "missing or out of date when another program reads the file: copy the sheet and "
+                "paste it as values only (Paste Special, Values), then upload it again.",
+            )
         with out.open("w", encoding="utf-8", newline="") as dst:
             writer = csv.writer(dst)
             for row in _sheet_rows(path):
@@ -175,6 +278,50 @@ def as_utf8_csv(path: Path, filename: str, workdir: Path) -> tuple[Path, list[st
     return out, notes
 
 
+def header_problem(first_rows: list[list[str]]) -> UnreadableUpload | None:
+    """A file whose column names are not on its first line (a title, or blank lines, above
+    them): the import would read the title as the header, so it is refused, saying where the
+    header seems to start."""
+    filled = [sum(1 for cell in row if cell.strip()) for row in first_rows]
+    if not filled:
+        return None
+    # A title is one cell, or a short line with a blank line under it and wider lines below.
+    gap_below = len(filled) > 1 and filled[1] == 0
+    if filled[0] > 1 and not gap_below:
+        return None
+    later = next((i for i, count in enumerate(filled) if count > max(filled[0], 1)), None)
+    if later is None:
+        return None  # a file of one column: its one name is its header
+    return UnreadableUpload(
+        1,
+        "",
+        f"The column names must be on the first line, but they seem to start on line "
+        f"{later + 1} (line 1 holds {first_rows[0][0].strip()[:60]!r} or nothing). Delete the "
+        "lines above the column names, then upload the file again.",
+    )
+
+
+def _strict_rows(reader: Any) -> Iterator[list[str]]:
+    """The rows, with a quote mark never closed (or text after a closing quote) reported at the
+    row it starts, instead of the rest of the file read silently as one value."""
+    row = 0  # rows read so far; the header is row 1, as a spreadsheet numbers it
+    while True:
+        try:
+            found = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UnreadableUpload(
+                row + 1,
+                "",
+                f"Row {row + 1}: a value's quote marks do not match ({exc}), so the rows after it "
+                'cannot be told apart. Check the quote marks (") in that row, or save the file '
+                "again from the spreadsheet.",
+            ) from None
+        row += 1
+        yield found
+
+
 @contextmanager
 def rows_of(
     path: Path, filename: str, workdir: Path
@@ -183,9 +330,13 @@ def rows_of(
     csv_path, notes = as_utf8_csv(path, filename, workdir)
     try:
         with csv_path.open(encoding="utf-8", newline="") as f:
-            reader = csv.reader(f)
-            header = next(reader, [])
-            yield header, reader, notes
+            rows = _strict_rows(csv.reader(f, strict=True))
+            first = list(itertools.islice(rows, TITLE_LOOKAHEAD))
+            problem = header_problem(first)
+            if problem:
+                raise problem
+            header = first[0] if first else []
+            yield header, itertools.chain(first[1:], rows), notes
     finally:
         if csv_path != path:
             csv_path.unlink(missing_ok=True)

@@ -8,11 +8,19 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from reachable.lib.tabular import EXCEL_EPOCH, date_from, near_miss, normal_name, rows_of
+from reachable.lib.tabular import (
+    EXCEL_EPOCH,
+    UnreadableUpload,
+    date_from,
+    near_miss,
+    normal_name,
+    rows_of,
+)
 
 # Text Windows-1252 can hold (so every encoding below can write it), without line breaks (a
 # spreadsheet would keep them, but a sniffer looks at the first line).
@@ -75,3 +83,77 @@ def test_column_names_are_compared_without_case_or_spacing_and_near_misses_are_n
     assert normal_name("  Arrested-At ") == normal_name("arrested_at") == "arrested_at"
     assert near_miss("arested at", ["arrested_at", "suite"]) == "arrested_at"
     assert near_miss("shoe size", ["arrested_at", "suite"]) is None
+
+
+def _read_all(path: Path, tmp_path: Path) -> list[list[str]]:
+    with rows_of(path, path.name, tmp_path) as (header, rows, _notes):
+        return [header, *rows]
+
+
+def test_an_unclosed_quote_is_reported_at_the_row_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text('name,town\nKai,Ipswich\n"Zoe,Norwich\nJay,Ely\n', encoding="utf-8")
+    with pytest.raises(UnreadableUpload) as refused:
+        _read_all(path, tmp_path)
+    assert refused.value.row == 3
+    assert "quote marks" in refused.value.message
+
+
+def test_a_title_above_the_column_names_is_refused_saying_where_they_start(tmp_path: Path) -> None:
+    path = tmp_path / "titled.csv"
+    path.write_text("Custody export November\n\nname,town\nKai,Ipswich\n", encoding="utf-8")
+    with pytest.raises(UnreadableUpload) as refused:
+        _read_all(path, tmp_path)
+    assert "start on line 3" in refused.value.message
+    one_column = tmp_path / "one.csv"
+    one_column.write_text("name\nKai\n\nJay\n", encoding="utf-8")
+    assert _read_all(one_column, tmp_path)[0] == ["name"]
+
+
+def test_a_formula_instead_of_a_value_is_refused_naming_the_cell(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "age"])
+    sheet.append(["Kai", 15])
+    sheet.append(["Jay", "=B2+1"])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    with pytest.raises(UnreadableUpload) as refused:
+        _read_all(path, tmp_path)
+    assert (refused.value.row, refused.value.column) == (3, "B")
+    assert "B3" in refused.value.message
+    assert "paste it as values" in refused.value.message
+
+
+def test_a_formula_in_an_ods_sheet_is_refused_too(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Sheet1")
+    for cells in (["name", "age"], ["Kai", "15"]):
+        row = TableRow()
+        for text in cells:
+            cell = TableCell()
+            cell.addElement(P(text=text))
+            row.addElement(cell)
+        table.addElement(row)
+    row = TableRow()
+    cell = TableCell(formula="of:=[.B2]+1", valuetype="float", value="16")
+    row.addElement(cell)
+    table.addElement(row)
+    doc.spreadsheet.addElement(table)
+    path = tmp_path / "formula.ods"
+    doc.save(str(path))
+    with pytest.raises(UnreadableUpload) as refused:
+        _read_all(path, tmp_path)
+    assert refused.value.row == 3
+
+
+def test_trailing_blank_rows_and_a_totals_row_are_rows_like_any_other(tmp_path: Path) -> None:
+    # The reader hands them on; each import decides (a totals row fails its checks by name).
+    path = tmp_path / "totals.csv"
+    path.write_text("name,count\nKai,1\nTotal,1\n,\n,\n", encoding="utf-8")
+    assert _read_all(path, tmp_path)[1:] == [["Kai", "1"], ["Total", "1"], ["", ""], ["", ""]]

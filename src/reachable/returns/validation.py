@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,14 @@ from pathlib import Path
 
 import duckdb
 
-from reachable.lib.tabular import as_utf8_csv, near_miss, normal_name
+from reachable.lib.tabular import (
+    TITLE_LOOKAHEAD,
+    as_utf8_csv,
+    header_problem,
+    near_miss,
+    normal_name,
+    unreadable_problem,
+)
 from reachable.returns.models import Domain, Measure
 from reachable.returns.spec import header_names
 
@@ -308,21 +316,23 @@ def check_return(
         try:
             csv_path, checked.notes = as_utf8_csv(path, filename, work)
         except Exception as exc:  # a damaged spreadsheet: say so, whatever the library raised
+            unreadable = unreadable_problem(exc, save_as="XLSX, ODS or CSV")
             return _problem(
-                checked,
-                f"The file could not be read as a spreadsheet ({exc}). Save it again as XLSX, ODS or CSV.",
+                checked, unreadable.message, row=unreadable.row, column=unreadable.column
             )
         checked.csv_path = csv_path
         with csv_path.open(encoding="utf-8", newline="") as f:
             try:
-                reader = csv.reader(f)
-                header = next(reader, [])
-                second = next(reader, [])
+                first = list(itertools.islice(csv.reader(f), TITLE_LOOKAHEAD))
             except csv.Error as exc:
                 return _problem(
                     checked,
                     f"The file is not a valid CSV ({exc}). Save it again from the spreadsheet.",
                 )
+        title = header_problem(first)
+        if title:
+            return _problem(checked, title.message)
+        header, second = [*first, [], []][:2]
         if not header:
             return _problem(checked, "The file is empty. Fill in the template and upload it again.")
         if not _check_header(header, second, domain, checked):

@@ -188,3 +188,20 @@ def test_a_custody_import_is_a_job_the_system_follows(custody_system, settings, 
     assert all({"row", "column", "message"} <= set(p) for p in job["problems"])
     other = system_client("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", name="B")
     assert other.get(queued["Location"]).status_code == 404
+
+
+def test_an_export_with_a_title_above_its_columns_is_refused_saying_so(
+    custody_system, settings, tmp_path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.REACHABLE_UPLOAD_DIR = str(tmp_path)
+    titled = b"Custody export, Wymondham\n\ncustody_reference,suite,arrested_at\nX1,wymondham-pic,\n"
+    queued = custody_system.post(
+        "/api/custody-imports/", {"file": SimpleUploadedFile("export.csv", titled, "text/csv")}
+    )
+    job = custody_system.get(queued["Location"]).json()
+    assert job["status"] == "rejected"
+    [problem] = job["problems"]
+    assert "start on line 3" in problem["message"]
+    assert Detention.objects.count() == 0

@@ -103,3 +103,15 @@ def test_completeness_and_the_published_baseline_are_read_through_the_api(yjs_sy
     assert not [c for c in cells if isinstance(c, int) and 1 <= c <= 4]
     assert "[c]" in cells
     assert yjs_system.get("/api/baseline/").status_code == 403
+
+
+def test_a_return_with_a_title_row_or_an_unclosed_quote_is_rejected_saying_where(
+    yjs_system,
+) -> None:
+    titled = yjs_system.get(
+        _submit(yjs_system, ["Youth Justice return", "", HEADER_2026, *ROWS])["Location"]
+    ).json()
+    assert titled["status"] == "rejected"
+    [problem] = yjs_system.get(titled["problems_url"]).json()
+    assert "start on line 3" in problem["message"]
+    assert not Submission.objects.filter(status="accepted").exists()

@@ -125,7 +125,7 @@ def test_merged_header_rows_and_totals_rows_are_recognised(tmp_path) -> None:
     title = "Police return April to September 2026" + "," * 10
     found = messages(check(write(tmp_path, [title, POLICE_HEADER, GOOD_ROWS[0]])))
     assert found == [(1, "", found[0][2])]
-    assert "title or a merged header" in found[0][2]
+    assert "seem to start on line 2" in found[0][2]  # the one reader's check, as every import
 
     health = "age_band,sex,injury,attendances"
     found = messages(check(write(tmp_path, [health, "10-13,M,knife,4", "Total,,,4"]), "health"))
@@ -177,7 +177,7 @@ def test_a_spreadsheet_is_read_from_its_first_sheet(tmp_path) -> None:
     assert checked.rows == 1
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
-    assert "could not be read as a spreadsheet" in check(broken).problems[0].message
+    assert "could not be read" in check(broken).problems[0].message
 
 
 def test_empty_files_and_header_only_files(tmp_path) -> None:
