@@ -80,12 +80,11 @@ def _read_upload(
     path: Path, filename: str, progress: Progress | None, suite_ids: list[int]
 ) -> tuple[list[_Row], list[RowError]]:
     """The upload through the one reader (any encoding, separator, XLSX or ODS), checked row by row."""
-    with tempfile.TemporaryDirectory() as work:
-        try:
-            with rows_of(path, filename, Path(work)) as (header, lines, _notes):
-                return parse(header, lines, progress, suite_ids=suite_ids)
-        except (ValueError, OSError) as exc:  # a damaged spreadsheet, whatever the library raised
-            return [], [unreadable_problem(exc)]
+    try:
+        with rows_of(path, filename) as (header, lines, _notes):
+            return parse(header, lines, progress, suite_ids=suite_ids)
+    except (ValueError, OSError) as exc:  # a damaged spreadsheet, whatever the library raised
+        return [], [unreadable_problem(exc)]
 
 
 def detentions_import(

@@ -11,7 +11,6 @@ column, what it said and the fix.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -124,24 +123,24 @@ def import_rows(
     inside the transaction once every row is written (to audit the import).
     """
     result = ImportResult(kind)
-    with tempfile.TemporaryDirectory() as work:
-        try:
-            with rows_of(path, filename, Path(work)) as (header, rows, notes):
-                result.notes = notes
-                result.errors = header_problems(columns, header)
-                if result.errors:
-                    return result
-                names = [normal_name(h) for h in header]
-                try:
-                    with transaction.atomic():
-                        _write_all(columns, names, rows, write_row, result)
-                        if result.errors or not result.rows:
-                            raise _Rollback
-                        on_success(result)
-                except _Rollback:
-                    result.written = 0
-        except (ValueError, OSError) as exc:
-            result.errors = [unreadable_problem(exc)]
+    try:
+        with rows_of(path, filename) as (header, rows, notes):
+            result.notes = notes
+            result.errors = header_problems(columns, header)
+            if result.errors:
+                return result
+            names = [normal_name(h) for h in header]
+            try:
+                with transaction.atomic():
+                    _write_all(columns, names, rows, write_row, result)
+                    if result.errors or not result.rows:
+                        raise _Rollback
+                    on_success(result)
+            except _Rollback:
+                result.written = 0
+    except (ValueError, OSError) as exc:  # rolled back: nothing of the file is kept
+        result.written = 0
+        result.errors = [unreadable_problem(exc)]
     if not result.rows and not result.errors:
         result.errors = [RowError(2, "", "", "The file has a header but no rows.")]
     return result

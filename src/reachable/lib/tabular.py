@@ -21,7 +21,7 @@ import itertools
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,17 @@ def _xlsx_first_sheet(book: zipfile.ZipFile) -> str:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
+def _holds(book: zipfile.ZipFile, part: str, marker: bytes) -> bool:
+    """Whether a member of the archive holds the bytes, read a chunk at a time."""
+    tail = b""
+    with book.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker) :]
+    return False
+
+
 def _formula_cells(path: Path) -> list[str]:
     """Cells of the first sheet that hold a formula (up to a few, by reference), read from the
     workbook's XML as a stream. A formula's value is whatever the spreadsheet last worked out,
@@ -145,9 +156,8 @@ def _formula_cells(path: Path) -> list[str]:
                 part, cell_tag, marker = "content.xml", "table-cell", b"table:formula="
             else:
                 return []
-            with book.open(part) as xml:
-                if marker not in xml.read():
-                    return []
+            if not _holds(book, part, marker):
+                return []
             found: list[str] = []
             with book.open(part) as xml:
                 row = 0
@@ -232,46 +242,58 @@ def _rewrite(path: Path, encoding: str, delimiter: str, out: Path) -> None:
         csv.writer(dst).writerows(csv.reader(src, delimiter=delimiter))
 
 
+def _formulas_refused(path: Path) -> None:
+    formulas = _formula_cells(path)
+    if not formulas:
+        return
+    where = ", ".join(formulas) + (" and more" if len(formulas) >= FORMULA_SHOWN else "")
+    first = formulas[0]
+    raise UnreadableUpload(
+        int("".join(c for c in first if c.isdigit()) or 0),
+        "" if first.startswith("row") else "".join(c for c in first if c.isalpha()),
+        f"The sheet holds formulas, not values ({where}). A formula's value may be missing or "
+        "out of date when another program reads the file: copy the sheet and paste it as "
+        "values only (Paste Special, Values), then upload it again.",
+    )
+
+
+def _text_encoding(path: Path) -> tuple[str, list[str]]:
+    """How a text upload is encoded, and a note for the uploader when it is not plain UTF-8."""
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", [
+            "The file started with a byte-order mark (Excel's 'CSV UTF-8'); it was ignored."
+        ]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", ["The file was in UTF-16; it was read as such."]
+    if _is_utf8(path):
+        return "utf-8", []
+    return "cp1252", [
+        "The file was not UTF-8; it was read as Windows-1252 (Excel's default 'CSV')."
+    ]
+
+
+def _text_dialect(path: Path) -> tuple[str, str, list[str]]:
+    encoding, notes = _text_encoding(path)
+    delimiter = _delimiter(path, encoding)
+    if delimiter in DELIMITERS and delimiter != ",":
+        notes.append(f"The columns were separated by {DELIMITERS[delimiter]}; it was read as such.")
+    return encoding, delimiter, notes
+
+
 def as_utf8_csv(path: Path, filename: str, workdir: Path) -> tuple[Path, list[str]]:
-    """The upload as UTF-8 comma CSV (the same file when it already is one), and notes on what
-    was done to it. Raises ValueError for a spreadsheet that cannot be opened."""
+    """The upload as a UTF-8 comma CSV file for DuckDB (the same file when it already is one),
+    and notes on what was done to it. Raises ValueError for a file that cannot be read."""
     out = workdir / f"{uuid.uuid4().hex}.csv"
     if Path(filename).suffix.lower() in SPREADSHEETS:
-        formulas = _formula_cells(path)
-        if formulas:
-            where = ", ".join(formulas) + (" and more" if len(formulas) >= FORMULA_SHOWN else "")
-            first_row = int("".join(c for c in formulas[0] if c.isdigit()) or 0)
-            raise UnreadableUpload(
-                first_row,
-                "".join(c for c in formulas[0] if c.isalpha()) if "row" not in formulas[0] else "",
-                f"The sheet holds formulas, not values ({where}). A formula's value may be "
-                "missing or out of date when another program reads the file: copy the sheet and "
-                "paste it as values only (Paste Special, Values), then upload it again.",
-            )
+        _formulas_refused(path)
         with out.open("w", encoding="utf-8", newline="") as dst:
             writer = csv.writer(dst)
             for row in _sheet_rows(path):
                 writer.writerow([cell_text(v) for v in row])
         return out, [f"Read the first sheet of {filename}."]
-    notes: list[str] = []
-    with path.open("rb") as f:
-        head = f.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-        notes.append(
-            "The file started with a byte-order mark (Excel's 'CSV UTF-8'); it was ignored."
-        )
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-        notes.append("The file was in UTF-16; it was read as such.")
-    elif _is_utf8(path):
-        encoding = "utf-8"
-    else:
-        encoding = "cp1252"
-        notes.append("The file was not UTF-8; it was read as Windows-1252 (Excel's default 'CSV').")
-    delimiter = _delimiter(path, encoding)
-    if delimiter in DELIMITERS and delimiter != ",":
-        notes.append(f"The columns were separated by {DELIMITERS[delimiter]}; it was read as such.")
+    encoding, delimiter, notes = _text_dialect(path)
     if encoding == "utf-8" and delimiter == ",":
         return path, notes
     _rewrite(path, encoding, delimiter, out)
@@ -324,22 +346,26 @@ def _strict_rows(reader: Any) -> Iterator[list[str]]:
 
 @contextmanager
 def rows_of(
-    path: Path, filename: str, workdir: Path
+    path: Path, filename: str
 ) -> Iterator[tuple[list[str], Iterator[list[str]], list[str]]]:
-    """(header, the rows after it, notes), streamed from any supported upload."""
-    csv_path, notes = as_utf8_csv(path, filename, workdir)
-    try:
-        with csv_path.open(encoding="utf-8", newline="") as f:
-            rows = _strict_rows(csv.reader(f, strict=True))
-            first = list(itertools.islice(rows, TITLE_LOOKAHEAD))
-            problem = header_problem(first)
-            if problem:
-                raise problem
-            header = first[0] if first else []
-            yield header, itertools.chain(first[1:], rows), notes
-    finally:
-        if csv_path != path:
-            csv_path.unlink(missing_ok=True)
+    """(header, the rows after it, notes), streamed from any supported upload: a text file is
+    decoded as it is read (no copy), a workbook's first sheet cell by cell."""
+    with ExitStack() as held:
+        rows: Iterator[list[str]]
+        if Path(filename).suffix.lower() in SPREADSHEETS:
+            _formulas_refused(path)
+            rows = ([cell_text(v) for v in row] for row in _sheet_rows(path))
+            notes = [f"Read the first sheet of {filename}."]
+        else:
+            encoding, delimiter, notes = _text_dialect(path)
+            text = held.enter_context(path.open(encoding=encoding, newline=""))
+            rows = _strict_rows(csv.reader(text, delimiter=delimiter, strict=True))
+        first = list(itertools.islice(rows, TITLE_LOOKAHEAD))
+        problem = header_problem(first)
+        if problem:
+            raise problem
+        header = first[0] if first else []
+        yield header, itertools.chain(first[1:], rows), notes
 
 
 # ---------------------------------------------------------------- headers and values

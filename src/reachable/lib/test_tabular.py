@@ -50,7 +50,7 @@ def test_any_encoding_and_separator_reads_back_the_same_rows(tmp_path, table, en
     csv.writer(out, delimiter=sep).writerows([header, *table])
     path = tmp_path / f"upload-{encoding}-{ord(sep)}.csv"
     path.write_bytes(out.getvalue().encode(encoding))
-    with rows_of(path, path.name, tmp_path) as (read_header, rows, notes):
+    with rows_of(path, path.name) as (read_header, rows, notes):
         assert read_header == header
         assert [r + [""] * (len(header) - len(r)) for r in rows] == table
     if encoding == "cp1252" and any(ord(c) > 127 for row in table for c in "".join(row)):
@@ -66,7 +66,7 @@ def test_an_xlsx_workbook_reads_its_first_sheet(tmp_path: Path) -> None:
     sheet.append(["Kai", 7])
     path = tmp_path / "u.xlsx"
     book.save(path)
-    with rows_of(path, "u.xlsx", tmp_path) as (header, rows, notes):
+    with rows_of(path, "u.xlsx") as (header, rows, notes):
         assert header == ["name", "born"]
         assert list(rows) == [["Zoë", "2010-05-01"], ["Kai", "7"]]
     assert notes == ["Read the first sheet of u.xlsx."]
@@ -86,7 +86,7 @@ def test_column_names_are_compared_without_case_or_spacing_and_near_misses_are_n
 
 
 def _read_all(path: Path, tmp_path: Path) -> list[list[str]]:
-    with rows_of(path, path.name, tmp_path) as (header, rows, _notes):
+    with rows_of(path, path.name) as (header, rows, _notes):
         return [header, *rows]
 
 

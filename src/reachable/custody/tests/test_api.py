@@ -196,7 +196,9 @@ def test_an_export_with_a_title_above_its_columns_is_refused_saying_so(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.REACHABLE_UPLOAD_DIR = str(tmp_path)
-    titled = b"Custody export, Wymondham\n\ncustody_reference,suite,arrested_at\nX1,wymondham-pic,\n"
+    titled = (
+        b"Custody export, Wymondham\n\ncustody_reference,suite,arrested_at\nX1,wymondham-pic,\n"
+    )
     queued = custody_system.post(
         "/api/custody-imports/", {"file": SimpleUploadedFile("export.csv", titled, "text/csv")}
     )
