@@ -7,6 +7,8 @@ from reachable.casework.api import CaseViewSet, ReferralViewSet
 from reachable.children.api import ChildViewSet
 from reachable.core.api import AgencyViewSet, AreaViewSet, CodeViewSet, TeamViewSet
 from reachable.custody.api import CustodyImportViewSet, DetentionViewSet
+from reachable.events.api import SessionViewSet
+from reachable.learning.api import PracticeExampleViewSet
 from reachable.lines.api import LineViewSet, PictureView
 from reachable.programmes.api import PartnershipPictureView, ProgrammeViewSet
 from reachable.returns.api import BaselineView, CompletenessView, PeriodViewSet, ReturnViewSet
@@ -19,6 +21,8 @@ router.register("detentions", DetentionViewSet, basename="detention")
 router.register("custody-imports", CustodyImportViewSet, basename="custody-import")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("periods", PeriodViewSet, basename="period")
+router.register("practice-examples", PracticeExampleViewSet, basename="practice-example")
+router.register("event-sessions", SessionViewSet, basename="event-session")
 router.register("areas", AreaViewSet, basename="area")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("teams", TeamViewSet, basename="team")

@@ -63,6 +63,15 @@ def unreadable_problem(exc: Exception, save_as: str = "CSV, XLSX or ODS") -> Row
     """The one problem a file that cannot be read at all gets, in every import's report."""
     if isinstance(exc, UnreadableUpload):
         return RowError(exc.row, exc.column, "", exc.message)
+    if isinstance(exc, UnicodeDecodeError):
+        return RowError(
+            0,
+            "",
+            "",
+            "The file is not text in any encoding we read (UTF-8, UTF-16 or Windows-1252): "
+            f"byte {exc.start + 1} cannot be any of them. Save it again from the spreadsheet as "
+            "'CSV UTF-8', or upload the workbook (XLSX or ODS) itself.",
+        )
     return RowError(0, "", "", f"The file could not be read ({exc}). Save it again as {save_as}.")
 
 

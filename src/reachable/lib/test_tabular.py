@@ -20,6 +20,7 @@ from reachable.lib.tabular import (
     near_miss,
     normal_name,
     rows_of,
+    unreadable_problem,
 )
 
 # Text Windows-1252 can hold (so every encoding below can write it), without line breaks (a
@@ -157,3 +158,12 @@ def test_trailing_blank_rows_and_a_totals_row_are_rows_like_any_other(tmp_path: 
     path = tmp_path / "totals.csv"
     path.write_text("name,count\nKai,1\nTotal,1\n,\n,\n", encoding="utf-8")
     assert _read_all(path, tmp_path)[1:] == [["Kai", "1"], ["Total", "1"], ["", ""], ["", ""]]
+
+
+def test_a_file_in_no_encoding_we_read_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"name,town\nKai,Ipswich\n\x81\x8d,\x90\n")  # not UTF-8, nor Windows-1252
+    with pytest.raises(UnicodeDecodeError) as refused:
+        _read_all(path, tmp_path)
+    problem = unreadable_problem(refused.value)
+    assert "'CSV UTF-8'" in problem.message

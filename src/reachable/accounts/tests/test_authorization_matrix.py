@@ -406,6 +406,14 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api:period-detail": Endpoint(ALL, api=True, factory=lambda: _submission().period),
     "api:completeness": Endpoint(frozenset({SUBMITTER, ANALYST, PROGRAMME}), api=True),
     "api:baseline": Endpoint(frozenset({ANALYST, PROGRAMME, ADMIN}), api=True),
+    "api:practice-example-list": Endpoint(ALL, api=True),
+    "api:practice-example-detail": Endpoint(
+        ALL, api=True, factory=lambda: _a_practice_example(), lookup="slug"
+    ),
+    "api:event-session-list": Endpoint(ALL, api=True),
+    "api:event-session-detail": Endpoint(
+        ALL, api=True, factory=lambda: _a_future_session()
+    ),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),
@@ -1062,6 +1070,12 @@ def _an_api_token() -> Any:
         role=CUSTODY,
     )
     return token_issue(by=admin, client=client, days=30)[0]
+
+
+def _a_future_session() -> Any:
+    from reachable.events.tests.helpers import a_session
+
+    return a_session(capacity=5)
 
 
 def _a_registration() -> Any:
