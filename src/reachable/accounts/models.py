@@ -98,15 +98,19 @@ class IdempotentRequest(models.Model):
     """A write sent with an ``Idempotency-Key`` header, and the answer it got, so that a partner
     system retrying after a timeout gets the same answer and nothing is done twice.
 
-    The answer may quote what the caller sent (a referral's concerns), so rows are kept only for
-    ``REACHABLE_IDEMPOTENCY_HOURS`` and are replayed only to the account that sent them."""
+    An answer about a record keeps only the record's id: a replay reads the record again through
+    the view's own read path, so access is checked and the read audited as any other. Rows are
+    kept for ``REACHABLE_IDEMPOTENCY_HOURS`` and replayed only to the account that sent them."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
     created_at = models.DateTimeField(auto_now_add=True)
     status_code = models.PositiveSmallIntegerField(null=True, help_text="Empty while it runs.")
-    body = models.JSONField(null=True)
+    body = models.JSONField(null=True, help_text="Kept only for answers that name no record.")
+    object_id = models.BigIntegerField(
+        null=True, help_text="The record the answer was about: read again, with access checked."
+    )
     location = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -121,3 +121,39 @@ def test_two_retries_at_once_record_one_detention(committed: None) -> None:
     codes = sorted(a.status_code for a in answers)
     assert codes in ([201, 201], [201, 409]), codes
     assert Detention.objects.count() == 1
+
+
+def test_a_replay_reads_the_record_again_so_lost_access_is_a_404() -> None:
+    from reachable.children.models import Involvement
+
+    system, body = _system(), _detention()
+    first = _send(system, body, "lost-access-01")
+    assert first.status_code == 201
+    Involvement.objects.filter(child_id=first.json()["child"]).update(
+        ended_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert IdempotentRequest.objects.get().body is None  # the record is not kept, its id is
+    assert _send(system, body, "lost-access-01").status_code == 404
+
+
+def test_a_body_that_is_not_an_object_is_refused_not_a_server_error() -> None:
+    refused = _system().post(
+        "/api/detentions/",
+        "[1]",
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="list-body-01",
+    )
+    assert refused.status_code == 400
+
+
+def test_a_first_request_that_never_answered_is_given_up_after_a_while() -> None:
+    from reachable.accounts.idempotency import STALE
+
+    system, body = _system(), _detention()
+    _send(system, body, "abandoned-01")
+    IdempotentRequest.objects.update(
+        status_code=None, object_id=None, created_at=timezone.now() - STALE * 2
+    )
+    retried = _send(system, body, "abandoned-01")
+    assert retried.status_code == 400  # run afresh: the rule refuses the same arrest twice
+    assert Detention.objects.count() == 1

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 
 from reachable.accounts.decorators import HasCapability
 from reachable.accounts.idempotency import IdempotentMixin
+from reachable.api.fields import service_error
 from reachable.audit.services import audit_list
 from reachable.casework import selectors, services
 from reachable.casework.models import Case, Referral
 from reachable.children.access import children_readable
-from reachable.children.api import _service_error
 from reachable.children.selectors import child_get_for_user
 from reachable.core.models import Team
 from reachable.lib.converters import RECORD_ID_REGEX
@@ -91,7 +91,10 @@ class ReferralViewSet(IdempotentMixin, viewsets.ViewSet):
 
     @extend_schema(responses=ReferralSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        referral = selectors.referral_get_for_user(request.user, int(pk))
+        return self.replay_read(request, int(pk))
+
+    def replay_read(self, request: Request, object_id: int) -> Response:
+        referral = selectors.referral_get_for_user(request.user, object_id)
         return Response(
             ReferralSerializer(referral, context=_readable(request.user, [referral])).data
         )
@@ -107,7 +110,7 @@ class ReferralViewSet(IdempotentMixin, viewsets.ViewSet):
                 user=request.user, child=child, source=Referral.Source.API, **data
             )
         except DjangoValidationError as exc:
-            return _service_error(exc)
+            return service_error(exc)
         return Response(
             ReferralSerializer(referral, context=_readable(request.user, [referral])).data,
             status=status.HTTP_201_CREATED,

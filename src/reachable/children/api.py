@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -13,35 +11,21 @@ from rest_framework.response import Response
 from reachable.accounts.decorators import HasCapability
 from reachable.accounts.idempotency import IdempotentMixin
 from reachable.accounts.permissions import can
+from reachable.api.fields import code_field, service_error
 from reachable.children import selectors, services
 from reachable.children.models import Child
-from reachable.core.models import Area, Code, Team
+from reachable.core.models import Area, Team
 from reachable.lib.converters import RECORD_ID_REGEX
 
 
-def _code_field(list_key: str, **kwargs: Any) -> serializers.SlugRelatedField:
-    kwargs.setdefault(
-        "error_messages",
-        {
-            "does_not_exist": f"'{{value}}' is not one of the {list_key} codes: "
-            "GET /api/codes/ lists them."
-        },
-    )
-    return serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Code.objects.filter(code_list__key=list_key, active=True),
-        **kwargs,
-    )
-
-
 class IdentifierSerializer(serializers.Serializer):
-    kind = _code_field("identifier-kind")
+    kind = code_field("identifier-kind")
     value = serializers.CharField(max_length=40)
 
 
 class ChildSerializer(serializers.ModelSerializer):
-    sex = _code_field("sex")
-    ethnicity = _code_field("ethnicity", required=False, allow_null=True)
+    sex = code_field("sex")
+    ethnicity = code_field("ethnicity", required=False, allow_null=True)
     home_la = serializers.SlugRelatedField(
         slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True
     )
@@ -77,8 +61,8 @@ class ChildUpdateSerializer(serializers.Serializer):
     family_name = serializers.CharField(max_length=100, required=False)
     known_as = serializers.CharField(max_length=100, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False)
-    sex = _code_field("sex", required=False)
-    ethnicity = _code_field("ethnicity", required=False, allow_null=True)
+    sex = code_field("sex", required=False)
+    ethnicity = code_field("ethnicity", required=False, allow_null=True)
     home_la = serializers.SlugRelatedField(
         slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True
     )
@@ -89,11 +73,6 @@ class SearchHitSerializer(serializers.Serializer):
     child = ChildSerializer()
     score = serializers.FloatField()
     matched_on = serializers.CharField()
-
-
-def _service_error(exc: DjangoValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
 
 
 _ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The child's record number.")
@@ -126,6 +105,10 @@ class ChildViewSet(IdempotentMixin, viewsets.ViewSet):
         hits = selectors.child_search(request.user, query)
         return Response(SearchHitSerializer(hits, many=True).data)
 
+    def replay_read(self, request: Request, object_id: int) -> Response:
+        child = selectors.child_get_for_user(request.user, object_id, action="child.view.api")
+        return Response(ChildSerializer(child).data)
+
     @extend_schema(parameters=[_ID], responses=ChildSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         child = selectors.child_get_for_user(request.user, int(pk), action="child.view.api")
@@ -144,7 +127,7 @@ class ChildViewSet(IdempotentMixin, viewsets.ViewSet):
         try:
             child = services.child_create(user=request.user, identifiers=identifiers, **data)
         except DjangoValidationError as exc:
-            return _service_error(exc)
+            return service_error(exc)
         return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[_ID], request=ChildUpdateSerializer, responses=ChildSerializer)
@@ -159,5 +142,5 @@ class ChildViewSet(IdempotentMixin, viewsets.ViewSet):
         try:
             services.child_update(user=request.user, child=child, reason=reason, **data)
         except DjangoValidationError as exc:
-            return _service_error(exc)
+            return service_error(exc)
         return Response(ChildSerializer(child).data)

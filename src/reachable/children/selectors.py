@@ -169,3 +169,17 @@ def child_possible_duplicates(
         date_of_birth=date_of_birth,
         merged_into__isnull=True,
     ).order_by("pk")[:limit]
+
+
+def similarly_named(*, given_name: str, family_name: str, date_of_birth: dt.date) -> list[Child]:
+    """Possible duplicates whose name differs from the one given: custody then asks whether the
+    name is right before a new record is added. (The same name and date of birth is the same
+    child, found and used, so it is no duplicate.)"""
+    typed = (given_name.lower(), family_name.lower())
+    return [
+        d
+        for d in child_possible_duplicates(
+            given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+        )
+        if (d.given_name.lower(), d.family_name.lower()) != typed
+    ]

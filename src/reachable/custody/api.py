@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -17,22 +18,30 @@ from rest_framework.response import Response
 
 from reachable.accounts.decorators import HasCapability
 from reachable.accounts.idempotency import IdempotentMixin
+from reachable.api.fields import code_field, service_error
 from reachable.audit.services import audit_list, audit_record
-from reachable.children.api import _code_field, _service_error
-from reachable.children.selectors import child_possible_duplicates
+from reachable.children.selectors import similarly_named
 from reachable.core.models import Agency, Area, Place, Team
 from reachable.custody import selectors, services, tasks
-from reachable.custody.access import suites_for
+from reachable.custody.access import may_read_detention, suites_for
 from reachable.custody.models import ConcernShare, Detention, DetentionImport, Engagement
+from reachable.custody.services import IDENTITY
 from reachable.lib.api_uploads import problem
 from reachable.lib.converters import RECORD_ID_REGEX
 
 # Custody writes: the role that records detentions (the board alone is also read by managers).
 RECORDS = [HasCapability.of("custody.record")]
-IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
 
 
 class DetentionSerializer(serializers.ModelSerializer):
+    child = serializers.IntegerField(
+        source="child_id",
+        allow_null=True,
+        help_text="The child's record number. Null when a detention was recorded for a child "
+        "whose record it does not open to you (an old arrest of a known child): the number, and "
+        "whether the child is from out of county, would tell you about a record you may not see.",
+    )
+    out_of_county = serializers.BooleanField(allow_null=True)
     suite: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
@@ -67,7 +76,7 @@ class DetentionCreateSerializer(serializers.Serializer):
     given_name = serializers.CharField(max_length=100)
     family_name = serializers.CharField(max_length=100)
     date_of_birth = serializers.DateField()
-    sex = _code_field("sex")
+    sex = code_field("sex")
     home_la = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY),
@@ -80,7 +89,7 @@ class DetentionCreateSerializer(serializers.Serializer):
     )
     arrested_at = serializers.DateTimeField()
     arrived_at = serializers.DateTimeField()
-    offence = _code_field("offence-category")
+    offence = code_field("offence-category")
     arresting_force = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Agency.objects.filter(agency_type__code="police"),
@@ -109,8 +118,8 @@ class ReleaseSerializer(serializers.Serializer):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    reason_not_engaged = _code_field("engagement-not-reason", required=False, allow_null=True)
-    topics = _code_field("engagement-topic", many=True, required=False)
+    reason_not_engaged = code_field("engagement-not-reason", required=False, allow_null=True)
+    topics = code_field("engagement-topic", many=True, required=False)
 
     class Meta:
         model = Engagement
@@ -129,7 +138,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class ConcernSerializer(serializers.ModelSerializer):
     to_team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all())
-    method = _code_field("share-method")
+    method = code_field("share-method")
 
     class Meta:
         model = ConcernShare
@@ -153,6 +162,22 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             return [permission() for permission in RECORDS]
         return list(super().get_permissions())
 
+    def replay_read(self, request: Request, object_id: int) -> Response:
+        """The first answer, read again with access checked (for a retried write)."""
+        if self.action == "visit":
+            visit = Engagement.objects.filter(pk=object_id).first()
+            if visit is None:
+                raise Http404("No such visit")
+            selectors.detention_get_for_user(request.user, visit.detention_id)
+            return Response(VisitSerializer(visit).data)
+        if self.action == "concern":
+            share = ConcernShare.objects.filter(pk=object_id).first()
+            if share is None:
+                raise Http404("No such concern")
+            selectors.detention_get_for_user(request.user, share.detention_id)
+            return Response(ConcernSerializer(share).data)
+        return _detention_answer(request, selectors.detention_get_for_user(request.user, object_id))
+
     @extend_schema(responses=DetentionSerializer(many=True))
     def list(self, request: Request) -> Response:
         """Detained now at the caller's suites (the custody board)."""
@@ -174,16 +199,17 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         confirmed = data.pop("not_a_duplicate")
-        similar = [
-            d
-            for d in child_possible_duplicates(
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                date_of_birth=data["date_of_birth"],
+        if data["suite"].pk not in suites_for(request.user):
+            # Before any search for similar names: a caller at no suite of its own learns nothing.
+            return Response(
+                {"suite": ["You can record detentions only at the suites your team works in."]},
+                status=status.HTTP_400_BAD_REQUEST,
             )
-            if (d.given_name.lower(), d.family_name.lower())
-            != (data["given_name"].lower(), data["family_name"].lower())
-        ]
+        similar = similarly_named(
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+        )
         if similar and not confirmed:
             return Response(
                 {
@@ -202,8 +228,10 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
                 **data,
             )
         except DjangoValidationError as exc:
-            return _service_error(exc)
+            return service_error(exc)
         answer = _detention_answer(request, detention, status.HTTP_201_CREATED)
+        if not may_read_detention(request.user, detention):
+            answer.data.update({"child": None, "out_of_county": None})
         answer["Location"] = reverse("api:detention-detail", args=[detention.pk])
         return answer
 
@@ -214,7 +242,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
         try:
             done = save(detention, dict(serializer.validated_data))
         except DjangoValidationError as exc:
-            return _service_error(exc)
+            return service_error(exc)
         return done
 
     @extend_schema(request=ReleaseSerializer, responses=DetentionSerializer)
@@ -299,7 +327,10 @@ class CustodyImportViewSet(IdempotentMixin, viewsets.ViewSet):
     @extend_schema(responses=CustodyImportSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         """The job: its status, counts and, once checked, every problem by row and column."""
-        job = selectors.import_get_for_user(request.user, int(pk))
+        return self.replay_read(request, int(pk))
+
+    def replay_read(self, request: Request, object_id: int) -> Response:
+        job = selectors.import_get_for_user(request.user, object_id)
         if job.problems:
             audit_record(user=request.user, action="detention.import.report", obj=job)
         return Response(CustodyImportSerializer(job).data)
@@ -323,7 +354,7 @@ class CustodyImportViewSet(IdempotentMixin, viewsets.ViewSet):
                 user=request.user, chunks=upload.chunks(), filename=upload.name or "upload.csv"
             )
         except DjangoValidationError as exc:
-            return _service_error(exc)
+            return service_error(exc)
         answer = Response(CustodyImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         answer["Location"] = reverse("api:custody-import-detail", args=[job.pk])
         return answer

@@ -54,6 +54,10 @@ def is_out_of_county(home_la: Area | None, suite: Place) -> bool:
     return home_county is None or suite_county is None or home_county.pk != suite_county.pk
 
 
+# The child's details as custody holds them, by which the child is found or added.
+IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
+
+
 def _custody_teams(suite: Place) -> list[Team]:
     return list(Team.objects.filter(places=suite))
 

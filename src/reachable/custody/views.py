@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from reachable.accounts.decorators import require_capability
 from reachable.audit.services import audit_list, audit_record
-from reachable.children.selectors import child_possible_duplicates
+from reachable.children.selectors import similarly_named
 from reachable.core.models import Place
 from reachable.custody import dashboard, importer, selectors, services, tasks
 from reachable.custody.access import suites_for
@@ -30,11 +30,10 @@ from reachable.custody.forms import (
     ShareForm,
 )
 from reachable.custody.models import Detention
+from reachable.custody.services import IDENTITY
 from reachable.lib.exports import table_response
 from reachable.lib.forms import apply_service_errors
 from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
-
-IDENTITY = ("given_name", "family_name", "date_of_birth", "sex", "home_la", "police_id")
 
 
 def _my_suites(request: HttpRequest):
@@ -60,16 +59,11 @@ def detention_new(request: HttpRequest) -> HttpResponse:
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = [
-            d
-            for d in child_possible_duplicates(
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                date_of_birth=data["date_of_birth"],
-            )
-            if (d.given_name.lower(), d.family_name.lower())
-            != (data["given_name"].lower(), data["family_name"].lower())
-        ]
+        duplicates = similarly_named(
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+        )
         again = confirm_not_duplicate(
             lambda ask: DetentionForm(request.POST, suites=suites, ask_not_duplicate=ask),
             duplicates=duplicates,

@@ -18,6 +18,7 @@ import codecs
 import csv
 import datetime as dt
 import itertools
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,7 +71,7 @@ def unreadable_problem(exc: Exception, save_as: str = "CSV, XLSX or ODS") -> Row
             "",
             "",
             "The file is not text in any encoding we read (UTF-8, UTF-16 or Windows-1252): "
-            f"byte {exc.start + 1} cannot be any of them. Save it again from the spreadsheet as "
+            "some of its bytes cannot be any of them. Save it again from the spreadsheet as "
             "'CSV UTF-8', or upload the workbook (XLSX or ODS) itself.",
         )
     return RowError(0, "", "", f"The file could not be read ({exc}). Save it again as {save_as}.")
@@ -127,8 +129,6 @@ FORMULA_SHOWN = 5
 
 def _xlsx_first_sheet(book: zipfile.ZipFile) -> str:
     """The part holding the workbook's first sheet (the one every import reads)."""
-    from xml.etree import ElementTree
-
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     first = ElementTree.fromstring(book.read("xl/workbook.xml")).find(f"{main}sheets/{main}sheet")
@@ -139,53 +139,91 @@ def _xlsx_first_sheet(book: zipfile.ZipFile) -> str:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
-def _holds(book: zipfile.ZipFile, part: str, marker: bytes) -> bool:
-    """Whether a member of the archive holds the bytes, read a chunk at a time."""
+# A formula element in a sheet's XML, with or without a namespace prefix (<f>, <x:f ...>).
+XLSX_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+ODS_FORMULA = re.compile(rb"table:formula=")
+
+
+def _holds(book: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes]) -> bool:
+    """Whether a member of the archive matches, read a chunk at a time."""
     tail = b""
     with book.open(part) as stream:
         while chunk := stream.read(CHUNK):
-            if marker in tail + chunk:
+            if pattern.search(tail + chunk):
                 return True
-            tail = chunk[-len(marker) :]
+            tail = chunk[-64:]
     return False
 
 
-def _formula_cells(path: Path) -> list[str]:
-    """Cells of the first sheet that hold a formula (up to a few, by reference), read from the
-    workbook's XML as a stream. A formula's value is whatever the spreadsheet last worked out,
-    which may be nothing at all when another program wrote the file."""
-    from xml.etree import ElementTree
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
+
+def _xlsx_formulas(book: zipfile.ZipFile) -> list[str]:
+    part = _xlsx_first_sheet(book)
+    if not _holds(book, part, XLSX_FORMULA):
+        return []
+    found: list[str] = []
+    rows: Any = None
+    with book.open(part) as xml:
+        for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "sheetData":
+                    rows = element
+                continue
+            if tag == "c" and element.find("{*}f") is not None:
+                found.append(element.get("r", "?"))
+                if len(found) >= FORMULA_SHOWN:
+                    break
+            elif tag == "row" and rows is not None:
+                rows.clear()  # rows already looked at are let go: memory stays flat
+    return found
+
+
+def _ods_formulas(book: zipfile.ZipFile) -> list[str]:
+    if not _holds(book, "content.xml", ODS_FORMULA):
+        return []
+    found: list[str] = []
+    table: Any = None
+    row = 0  # rows finished in the first table, counting repeated rows
+    with book.open("content.xml") as xml:
+        for event, element in ElementTree.iterparse(xml, events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "table" and table is None:
+                    table = element
+                continue
+            if table is None:
+                continue
+            if tag == "table-cell" and any(_local(k) == "formula" for k in element.attrib):
+                found.append(f"row {row + 1}")
+                if len(found) >= FORMULA_SHOWN:
+                    break
+            elif tag == "table-row":
+                repeated = next(
+                    (v for k, v in element.attrib.items() if _local(k) == "number-rows-repeated"),
+                    "1",
+                )
+                row += int(repeated) if repeated.isdigit() else 1
+                table.clear()
+            elif element is table:
+                break  # only the first sheet is read
+    return found
+
+
+def _formula_cells(path: Path) -> list[str]:
+    """Cells of the first sheet that hold a formula (up to a few), read from the workbook's XML
+    as a stream. A formula's value is whatever the spreadsheet last worked out, which may be
+    nothing at all when another program wrote the file."""
     suffix = path.suffix.lower()
     try:
         with zipfile.ZipFile(path) as book:
             if suffix in {".xlsx", ".xlsm"}:
-                part, cell_tag, marker = _xlsx_first_sheet(book), "c", b"<f"
-            elif suffix == ".ods":
-                part, cell_tag, marker = "content.xml", "table-cell", b"table:formula="
-            else:
-                return []
-            if not _holds(book, part, marker):
-                return []
-            found: list[str] = []
-            with book.open(part) as xml:
-                row = 0
-                for _, element in ElementTree.iterparse(xml, events=("end",)):
-                    tag = element.tag.rsplit("}", 1)[-1]
-                    if suffix == ".ods":
-                        if tag == "table-row":
-                            row += 1
-                        elif tag == cell_tag and any(
-                            k.endswith("}formula") for k in element.attrib
-                        ):
-                            found.append(f"row {row + 1}")
-                    elif tag == cell_tag and element.find("{*}f") is not None:
-                        found.append(element.get("r", "?"))
-                    if len(found) >= FORMULA_SHOWN:
-                        break
-                    if tag in {"row", "table-row"}:
-                        element.clear()
-            return found
+                return _xlsx_formulas(book)
+            if suffix == ".ods":
+                return _ods_formulas(book)
+            return []
     except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError):
         return []  # not a workbook we can look inside: calamine will say what is wrong
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,54 @@ def test_a_file_in_no_encoding_we_read_is_refused_with_what_to_do(tmp_path: Path
         _read_all(path, tmp_path)
     problem = unreadable_problem(refused.value)
     assert "'CSV UTF-8'" in problem.message
+
+
+def test_a_formula_written_with_a_namespace_prefix_is_found(tmp_path: Path) -> None:
+    # .NET's OpenXML SDK writes <x:c><x:f>...</x:f></x:c>: the same formula, another spelling.
+    import zipfile
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "age"])
+    sheet.append(["Jay", "=1+1"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    prefixed = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(prefixed, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                text = text.replace(main, main.replace("xmlns=", "xmlns:x="))
+                text = re.sub(r"<(/?)(\w+)", r"<\1x:\2", text)
+                data = text.encode()
+            dst.writestr(item, data)
+    with pytest.raises(UnreadableUpload) as refused:
+        _read_all(prefixed, tmp_path)
+    assert "B2" in refused.value.message
+
+
+def test_a_formula_on_another_sheet_of_an_ods_file_is_not_the_first_sheets(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    first, second = Table(name="Return"), Table(name="Workings")
+    for cells in (["name", "age"], ["Kai", "15"]):
+        row = TableRow()
+        for text in cells:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=text))
+            row.addElement(cell)
+        first.addElement(row)
+    row = TableRow()
+    row.addElement(TableCell(formula="of:=1+1", valuetype="float", value="2"))
+    second.addElement(row)
+    doc.spreadsheet.addElement(first)
+    doc.spreadsheet.addElement(second)
+    path = tmp_path / "two-sheets.ods"
+    doc.save(str(path))
+    assert _read_all(path, tmp_path) == [["name", "age"], ["Kai", "15"]]

@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from reachable.accounts.decorators import HasCapability
 from reachable.accounts.idempotency import IdempotentMixin
 from reachable.accounts.permissions import agency_for
+from reachable.api.fields import service_error
 from reachable.audit.services import audit_record
-from reachable.children.api import _service_error
 from reachable.core.models import Area
 from reachable.lib.api_uploads import problem
 from reachable.lib.converters import RECORD_ID_REGEX, parse_record_id
@@ -100,7 +100,10 @@ class ReturnViewSet(IdempotentMixin, viewsets.ViewSet):
     @extend_schema(responses=SubmissionSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         """The job: poll until ``finished`` is true, then read ``status`` and the problems."""
-        found = selectors.submission_get_for_user(request.user, int(pk))
+        return self.replay_read(request, int(pk))
+
+    def replay_read(self, request: Request, object_id: int) -> Response:
+        found = selectors.submission_get_for_user(request.user, object_id)
         return Response(SubmissionSerializer(found).data)
 
     @extend_schema(responses=ProblemSerializer(many=True))
@@ -149,7 +152,7 @@ class ReturnViewSet(IdempotentMixin, viewsets.ViewSet):
                 gaps=str(data.get("gaps", "")),
             )
         except DjangoValidationError as exc:
-            return _service_error(exc)
+            return service_error(exc)
         answer = Response(SubmissionSerializer(sub).data, status=status.HTTP_202_ACCEPTED)
         answer["Location"] = reverse("api:return-detail", args=[sub.pk])
         return answer

@@ -411,9 +411,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ALL, api=True, factory=lambda: _a_practice_example(), lookup="slug"
     ),
     "api:event-session-list": Endpoint(ALL, api=True),
-    "api:event-session-detail": Endpoint(
-        ALL, api=True, factory=lambda: _a_future_session()
-    ),
+    "api:event-session-detail": Endpoint(ALL, api=True, factory=lambda: _a_future_session()),
     "api:referral-list": Endpoint(CASEWORK | {PARTNER}, api=True),
     "api:referral-detail": Endpoint(CASEWORK | {PARTNER}, api=True, on_referral=True),
     "api:case-list": Endpoint(EXPLOITATION, api=True),

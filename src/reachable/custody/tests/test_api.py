@@ -207,3 +207,49 @@ def test_an_export_with_a_title_above_its_columns_is_refused_saying_so(
     [problem] = job["problems"]
     assert "start on line 3" in problem["message"]
     assert Detention.objects.count() == 0
+
+
+def test_an_old_arrest_of_a_known_child_tells_the_system_nothing_about_the_record(
+    custody_system, settings
+) -> None:
+    known = make_child(
+        given_name="Oldarrest",
+        family_name="Knownson",
+        date_of_birth=timezone.localdate() - dt.timedelta(days=15 * 365),
+    )
+    arrested = timezone.now() - dt.timedelta(hours=settings.REACHABLE_CUSTODY_GRANT_HOURS + 5)
+    made = _post(
+        custody_system,
+        "/api/detentions/",
+        _detention(
+            given_name="Oldarrest",
+            family_name="Knownson",
+            date_of_birth=known.date_of_birth.isoformat(),
+            arrested_at=arrested.isoformat(),
+            arrived_at=(arrested + dt.timedelta(minutes=30)).isoformat(),
+        ),
+    )
+    assert made.status_code == 201
+    assert made.json()["child"] is None
+    assert made.json()["out_of_county"] is None
+    assert custody_system.get(made["Location"]).status_code == 404
+
+
+def test_a_system_at_no_suite_of_its_own_learns_nothing_of_similar_names() -> None:
+    make_child(
+        given_name="Probea",
+        family_name="Namesake",
+        date_of_birth=timezone.localdate() - dt.timedelta(days=15 * 365),
+    )
+    nowhere = system_client("custody_practitioner", "cambs-yss", None, name="No suite system")
+    refused = _post(
+        nowhere,
+        "/api/detentions/",
+        _detention(
+            given_name="Probeb",
+            family_name="Namesake",
+            date_of_birth=(timezone.localdate() - dt.timedelta(days=15 * 365)).isoformat(),
+        ),
+    )
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"suite"}
