@@ -99,34 +99,27 @@ def test_a_generated_client_records_a_detention_and_submits_a_return(
         token=_secret("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", "Gen custody"),
     )
     arrested = timezone.now() - dt.timedelta(hours=2)
-    answer = create.sync_detailed(
-        client=custody,
-        body=models.DetentionCreateRequest(
-            given_name="Gen",
-            family_name="Clientson",
-            date_of_birth=timezone.localdate() - dt.timedelta(days=15 * 365),
-            sex="M",
-            suite="wymondham-pic",
-            arrested_at=arrested,
-            arrived_at=arrested + dt.timedelta(minutes=25),
-            offence="pwits-a",
-        ),
-    )
+
+    def detention(**overrides: Any) -> Any:
+        fields = {
+            "given_name": "Gen",
+            "family_name": "Clientson",
+            "date_of_birth": timezone.localdate() - dt.timedelta(days=15 * 365),
+            "sex": "M",
+            "suite": "wymondham-pic",
+            "arrested_at": arrested,
+            "arrived_at": arrested + dt.timedelta(minutes=25),
+            "offence": "pwits-a",
+            **overrides,
+        }
+        return models.DetentionCreateRequest(**fields)
+
+    answer = create.sync_detailed(client=custody, body=detention())
     assert answer.status_code == 201, answer.content
     assert isinstance(answer.parsed, models.Detention)
     assert Detention.objects.get().pk == answer.parsed.id
     refused = create.sync_detailed(
-        client=custody,
-        body=models.DetentionCreateRequest(
-            given_name="Gen",
-            family_name="Clientson",
-            date_of_birth=timezone.localdate() - dt.timedelta(days=15 * 365),
-            sex="M",
-            suite="wymondham-pic",
-            arrested_at=arrested,
-            arrived_at=arrested - dt.timedelta(hours=1),
-            offence="pwits-a",
-        ),
+        client=custody, body=detention(arrived_at=arrested - dt.timedelta(hours=1))
     )
     assert refused.status_code == 400
     assert isinstance(refused.parsed, models.Error)  # the documented error shape, parsed

@@ -235,15 +235,18 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
         answer["Location"] = reverse("api:detention-detail", args=[detention.pk])
         return answer
 
-    def _act(self, request: Request, pk: str, serializer_class: type, save: Any) -> Response:
+    def _act(
+        self, request: Request, pk: str, given: type, save: Any, answer: type, code: int = 200
+    ) -> Response:
+        """A write about one detention: read it (access checked), validate, save, answer."""
         detention = selectors.detention_get_for_user(request.user, int(pk))
-        serializer = serializer_class(data=request.data)
+        serializer = given(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             done = save(detention, dict(serializer.validated_data))
         except DjangoValidationError as exc:
             return service_error(exc)
-        return done
+        return Response(answer(done).data, status=code)
 
     @extend_schema(request=ReleaseSerializer, responses=DetentionSerializer)
     @action(detail=True, methods=["post"], permission_classes=RECORDS)
@@ -253,9 +256,8 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             request,
             pk,
             ReleaseSerializer,
-            lambda d, data: _detention_answer(
-                request, services.detention_release(user=request.user, detention=d, **data)
-            ),
+            lambda d, data: services.detention_release(user=request.user, detention=d, **data),
+            DetentionSerializer,
         )
 
     @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
@@ -266,12 +268,9 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             request,
             pk,
             VisitSerializer,
-            lambda d, data: Response(
-                VisitSerializer(
-                    services.engagement_record(user=request.user, detention=d, **data)
-                ).data,
-                status=status.HTTP_201_CREATED,
-            ),
+            lambda d, data: services.engagement_record(user=request.user, detention=d, **data),
+            VisitSerializer,
+            status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=ConcernSerializer, responses={201: ConcernSerializer})
@@ -282,12 +281,9 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             request,
             pk,
             ConcernSerializer,
-            lambda d, data: Response(
-                ConcernSerializer(
-                    services.concern_share(user=request.user, detention=d, **data)
-                ).data,
-                status=status.HTTP_201_CREATED,
-            ),
+            lambda d, data: services.concern_share(user=request.user, detention=d, **data),
+            ConcernSerializer,
+            status.HTTP_201_CREATED,
         )
 
 
