@@ -5,6 +5,7 @@ documents (status code, content type, body, headers)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -21,7 +22,8 @@ from reachable.testing import make_child, person_once
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 3  # per operation and role in the test suite; benchmarks/api_contract.py runs longer
+# Per operation and role: 3 in the test suite; benchmarks/api_contract.py sets more.
+EXAMPLES = int(os.environ.get("REACHABLE_CONTRACT_EXAMPLES", "3"))
 
 # Every check schemathesis has, but one: "positive data acceptance" expects any request the
 # schema allows to succeed. Reachable refuses some on rules a schema cannot state (a child aged
