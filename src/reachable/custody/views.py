@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,7 @@ from reachable.custody.models import Detention
 from reachable.custody.services import IDENTITY
 from reachable.lib.exports import table_response
 from reachable.lib.forms import apply_service_errors
+from reachable.lib.sorting import Column, sorted_by
 from reachable.lib.views import confirm_not_duplicate, duplicates_shown, posted, save_form
 
 
@@ -40,12 +42,29 @@ def _my_suites(request: HttpRequest):
     return Place.objects.filter(pk__in=suites_for(request.user)).order_by("name")
 
 
+BOARD = [
+    Column("child", "Child", ("child__family_name", "child__given_name")),
+    Column("age", "Age", ()),
+    Column("arrived", "Arrived", ("arrived_at",)),
+    Column("offence", "Offence", ("offence__label",)),
+    Column("home", "Home", ("child__home_la__name",)),
+    Column("seen", "Seen", ("was_engaged", "was_approached")),
+]
+
+
 @require_capability("custody.board")
 def board(request: HttpRequest) -> HttpResponse:
-    detentions = list(selectors.live_board(request.user)[:200])
+    rows, headers = sorted_by(request, selectors.live_board(request.user), BOARD, "-arrived")
+    detentions = list(rows[:200])
     audit_list(user=request.user, what="custody board", child_ids=[d.child_id for d in detentions])
+    today, day_ago = timezone.localdate(), timezone.now() - dt.timedelta(hours=24)
+    for d in detentions:
+        d.age = d.child.age_on(today)
+        d.over_a_day = d.arrived_at < day_ago
     return render(
-        request, "custody/board.html", {"detentions": detentions, "suites": _my_suites(request)}
+        request,
+        "custody/board.html",
+        {"detentions": detentions, "suites": _my_suites(request), "headers": headers},
     )
 
 
