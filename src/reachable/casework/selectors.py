@@ -42,31 +42,35 @@ def _not_found(user: Any, what: str, pk: int, child_id: int | None = None) -> Ht
 # ---------------------------------------------------------------- referrals
 
 
+URGENCY_ORDER = {"immediate": 0, "urgent": 1, "routine": 2}
+
+
+def _urgency_ranked(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """``urgency_rank``: immediate first, so a list can sort by urgency rather than its name."""
+    return referrals.annotate(
+        urgency_rank=DbCase(
+            *[When(urgency=k, then=Value(v)) for k, v in URGENCY_ORDER.items()],
+            output_field=IntegerField(),
+        )
+    )
+
+
 def referrals_to_triage(user: Any) -> QuerySet[Referral]:
     """Referrals to the user's teams waiting for a decision: most urgent first, then oldest."""
-    order = {"immediate": 0, "urgent": 1, "routine": 2}
-    return (
+    return _urgency_ranked(
         Referral.objects.filter(
             to_team_id__in=team_ids_for(user, "casework.work"),
             decision=Referral.Decision.PENDING,
-        )
-        .select_related("child", "to_team", "referring_agency")
-        .annotate(
-            urgency_rank=DbCase(
-                *[When(urgency=k, then=Value(v)) for k, v in order.items()],
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("urgency_rank", "received_at")
-    )
+        ).select_related("child", "to_team", "referring_agency")
+    ).order_by("urgency_rank", "received_at")
 
 
 def referrals_made_by(user: Any) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(referral_in_window(), referred_by=user)
-        .select_related("child", "to_team")
-        .order_by("-received_at")
-    )
+    return _urgency_ranked(
+        Referral.objects.filter(referral_in_window(), referred_by=user).select_related(
+            "child", "to_team"
+        )
+    ).order_by("-received_at")
 
 
 def referral_get_for_user(user: Any, pk: int) -> Referral:

@@ -69,3 +69,34 @@ def test_the_caseload_flags_no_contact_and_overdue_reviews() -> None:
     shown = page(signed_in_client(worker).get(reverse("casework:caseload")))
     assert shown.count("No contact 14+ days") == 2  # Zephyr (30 days) and Moss (never)
     assert shown.count("Review overdue") == 1  # Zephyr
+
+
+def _referrals(mo: Any, sam: Any) -> None:
+    from reachable.casework import services
+    from reachable.testing import share
+
+    for family, urgency in [("Adams", "routine"), ("Zephyr", "immediate"), ("Moss", "urgent")]:
+        child = make_child(given_name="Sortable", family_name=family)
+        share(child, "norfolk-education", by=mo, categories=("identity", "casework"))
+        services.referral_make(
+            user=sam,
+            child=child,
+            to_team=Team.objects.get(slug="norfolk-mace"),
+            concerns="Seen with older boys.",
+            urgency=urgency,
+            consent="given",
+        )
+
+
+def test_triage_and_my_referrals_sort_by_any_column_most_urgent_first_by_default(mo, sam) -> None:
+    _referrals(mo, sam)
+    triage = signed_in_client(mo)
+    url = reverse("casework:triage_list")
+    assert _order(page(triage.get(url))) == ["Zephyr", "Moss", "Adams"]  # immediate first
+    by_child = page(triage.get(url + "?sort=child"))
+    assert _order(by_child) == ["Adams", "Moss", "Zephyr"]
+    assert 'aria-sort="ascending"' in by_child
+    mine = signed_in_client(sam)
+    url = reverse("casework:my_referrals")
+    assert _order(page(mine.get(url + "?sort=-urgency"))) == ["Adams", "Moss", "Zephyr"]
+    assert _order(page(mine.get(url + "?sort=child"))) == ["Adams", "Moss", "Zephyr"]

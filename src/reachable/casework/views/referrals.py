@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -22,6 +23,7 @@ from reachable.children.models import Child
 from reachable.children.selectors import (
     child_get_for_user,
 )
+from reachable.lib.sorting import Column, sorted_by
 from reachable.lib.views import posted, save_form
 
 # ---------------------------------------------------------------- referrals
@@ -109,27 +111,47 @@ def referral_from_detention(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_capability("casework.refer")
 def my_referrals(request: HttpRequest) -> HttpResponse:
-    return render(
+    return _referral_list(
         request,
         "casework/my_referrals.html",
-        {
-            "referrals": _audited_page(
-                request, "my referrals", selectors.referrals_made_by(request.user)
-            )
-        },
+        "my referrals",
+        selectors.referrals_made_by(request.user),
+        Column("team", "To", ("to_team__name",)),
+        "-received",
+    )
+
+
+def _referral_list(
+    request: HttpRequest,
+    template: str,
+    what: str,
+    rows: QuerySet[Referral],
+    other: Column,
+    default: str,
+) -> HttpResponse:
+    """A list of referrals, sorted by any column on the server, a page at a time, audited."""
+    columns = [
+        Column("received", "Received", ("received_at",)),
+        Column("child", "Child", ("child__family_name", "child__given_name")),
+        other,
+        Column("urgency", "Urgency", ("urgency_rank", "received_at")),
+        Column("decision", "Decision", ("decision",)),
+    ]
+    rows, headers = sorted_by(request, rows, columns, default)
+    return render(
+        request, template, {"referrals": _audited_page(request, what, rows), "headers": headers}
     )
 
 
 @require_capability("casework.view")
 def triage_list(request: HttpRequest) -> HttpResponse:
-    return render(
+    return _referral_list(
         request,
         "casework/triage_list.html",
-        {
-            "referrals": _audited_page(
-                request, "triage", selectors.referrals_to_triage(request.user)
-            )
-        },
+        "triage",
+        selectors.referrals_to_triage(request.user),
+        Column("from", "From", ("referring_agency__name",)),
+        "urgency",
     )
 
 
