@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from reachable.accounts.decorators import signed_in
+from reachable.accounts.decorators import public, signed_in
 from reachable.accounts.permissions import can
 from reachable.audit.selectors import audit_search, recently_viewed_child_ids
 from reachable.audit.services import audit_list
@@ -38,3 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["audit_today"] = audit_search(date_from=today).count()
         context["denied_today"] = audit_search(date_from=today, only_flagged=True).count()
     return render(request, "work/home.html", context)
+
+
+@public
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, linked from every page's footer."""
+    return render(request, "work/accessibility.html")

@@ -104,6 +104,7 @@ class Endpoint:
 
 ENDPOINTS: dict[str, Endpoint] = {
     "work:home": Endpoint(ALL),
+    "work:accessibility": Endpoint(ALL, public=True),
     "accounts:login": Endpoint(ALL, public=True),
     "accounts:logout": Endpoint(ALL, public=True),
     "accounts:two_factor": Endpoint(ALL),
