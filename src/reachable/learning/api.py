@@ -66,7 +66,10 @@ class PracticeExampleViewSet(viewsets.ViewSet):
             PracticeExampleSerializer([r.example for r in found.results], many=True).data
         )
 
-    @extend_schema(responses=PracticeExampleSerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH)],
+        responses=PracticeExampleSerializer,
+    )
     def retrieve(self, request: Request, slug: str) -> Response:
         example = (
             PracticeExample.objects.select_related("theme", "county", "evidence")
