@@ -168,6 +168,9 @@ REACHABLE_CASE_ACCESS_AFTER_CLOSURE_DAYS = envint(
 REACHABLE_UPLOAD_MAX_MB = envint("REACHABLE_UPLOAD_MAX_MB", 50, minimum=1)
 # Import problem reports quote the rows' values (names, dates of birth); they are removed after this.
 REACHABLE_IMPORT_REPORT_DAYS = envint("REACHABLE_IMPORT_REPORT_DAYS", 30, minimum=1)
+# A background job that has shown no progress for this long was stopped (its worker killed or
+# restarted): its page says so and offers to run it again.
+REACHABLE_JOB_STALE_MINUTES = envint("REACHABLE_JOB_STALE_MINUTES", 15, minimum=1)
 REACHABLE_UPLOAD_DIR = Path(envstr("REACHABLE_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 # A practice example's attachment (PDF, slides, a document) in the learning hub.
 REACHABLE_LEARNING_ATTACHMENT_MAX_MB = envint("REACHABLE_LEARNING_ATTACHMENT_MAX_MB", 10, minimum=1)

@@ -70,6 +70,7 @@ PAGE_WRITES: dict[str, tuple[str, str] | str] = {
     "custody:share_new": api("api:detention-concern", "post"),
     "custody:release": api("api:detention-release", "post"),
     "custody:import": api("api:custody-import-list", "post"),
+    "custody:import_run_again": "Running a stopped import again is a person's decision on the import's page.",
     "custody:offer_new": CUSTODY_PAGE,
     "custody:offer_update": CUSTODY_PAGE,
     "custody:feedback_new": CUSTODY_PAGE,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from reachable.core.models import Agency, Area, Code, Place, Team
 from reachable.sharing.models import agreement_field
@@ -319,6 +322,9 @@ class DetentionImport(models.Model):
     rows_in_file = models.PositiveIntegerField(default=0)
     rows_checked = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last time the running job reported progress."
+    )
     queued_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created = models.PositiveIntegerField(default=0)
@@ -335,3 +341,12 @@ class DetentionImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+    @property
+    def stalled(self) -> bool:
+        """Started but silent for REACHABLE_JOB_STALE_MINUTES: its worker was stopped. The import
+        is one transaction, so nothing of it was saved, and it can be run again."""
+        if self.status != self.Status.CHECKING or self.heartbeat_at is None:
+            return False
+        quiet = timezone.now() - self.heartbeat_at
+        return quiet > dt.timedelta(minutes=settings.REACHABLE_JOB_STALE_MINUTES)

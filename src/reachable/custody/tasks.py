@@ -27,11 +27,12 @@ def run_detention_import(import_id: int) -> str:
     if job.finished:
         return job.status  # a re-delivered job changes nothing
     jobs = DetentionImport.objects.filter(pk=import_id)
-    jobs.update(status=DetentionImport.Status.CHECKING)
+    jobs.update(status=DetentionImport.Status.CHECKING, heartbeat_at=timezone.now())
 
     def checked(rows: int) -> None:
-        # Autocommitted before the import's own transaction begins, so the page sees it at once.
-        jobs.update(rows_checked=rows)
+        # Autocommitted before the import's own transaction begins, so the page sees it at once;
+        # the heartbeat tells a job that is working from one whose worker was stopped.
+        jobs.update(rows_checked=rows, heartbeat_at=timezone.now())
 
     stored = Path(job.stored_as)
     try:
@@ -73,6 +74,25 @@ def import_queue(*, user: Any, chunks: Iterable[bytes], filename: str) -> Detent
     )
     audit_record(user=user, action="detention.import.queue", obj=job, detail={"file": filename})
     run_detention_import.enqueue(job.pk)
+    return job
+
+
+def import_run_again(*, user: Any, job: DetentionImport) -> DetentionImport:
+    """Queue again an import whose worker was stopped part-way. Nothing of it was saved (the
+    import is one transaction), and a detention already recorded is counted as already imported,
+    never added twice, so running it again is safe."""
+    if job.uploaded_by_id != user.pk:
+        raise ValidationError("Only the person who uploaded the file can run its import again.")
+    if not job.stalled:
+        raise ValidationError("This import is not stopped: it is waiting, running or finished.")
+    if not Path(job.stored_as).exists():
+        raise ValidationError("The uploaded file is no longer here: upload it again.")
+    DetentionImport.objects.filter(pk=job.pk).update(
+        status=DetentionImport.Status.QUEUED, rows_checked=0, heartbeat_at=None
+    )
+    audit_record(user=user, action="detention.import.rerun", obj=job)
+    run_detention_import.enqueue(job.pk)
+    job.refresh_from_db()
     return job
 
 

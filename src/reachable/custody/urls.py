@@ -19,6 +19,7 @@ urlpatterns = [
     path("import/template.csv", views.import_template, name="import_template"),
     path("import/<id:pk>/", views.import_status, name="import_status"),
     path("import/<id:pk>/problems.csv", views.import_report, name="import_report"),
+    path("import/<id:pk>/run-again/", views.import_run_again, name="import_run_again"),
     path("dashboard/", views.pilot_dashboard, name="dashboard"),
     path("dashboard/<str:figure>.<str:fmt>", views.pilot_export, name="dashboard_export"),
 ]

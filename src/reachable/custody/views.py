@@ -282,6 +282,19 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_capability("custody.import")
+def import_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then run again an import whose worker was stopped part-way."""
+    job = selectors.import_get_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            tasks.import_run_again(user=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("custody:import_status", pk=job.pk)
+    return render(request, "custody/import_run_again.html", {"job": job})
+
+
+@require_capability("custody.import")
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_get_for_user(request.user, pk)
     # The problems quote what the rows said (names, dates of birth) of children not yet recorded.

@@ -137,6 +137,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "custody:import_template": Endpoint(frozenset({CUSTODY, MANAGER})),
     "custody:import_status": Endpoint(frozenset({CUSTODY, MANAGER}), on_import=True),
     "custody:import_report": Endpoint(frozenset({CUSTODY, MANAGER}), on_import=True),
+    "custody:import_run_again": Endpoint(frozenset({CUSTODY, MANAGER}), on_import=True),
     "custody:dashboard": Endpoint(frozenset({PROGRAMME, MANAGER})),
     "custody:dashboard_export": Endpoint(
         frozenset({PROGRAMME, MANAGER}), kwargs={"figure": "summary", "fmt": "csv"}
