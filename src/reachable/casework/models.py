@@ -118,7 +118,12 @@ class Referral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Referral {self.pk} to {self.to_team}"
+        return f"Referral {self.reference} to {self.to_team}"
+
+    @property
+    def reference(self) -> str:
+        """What the referrer quotes when they ask about it."""
+        return f"RF-{self.pk:06d}"
 
 
 class Case(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("referrals/mine/", views.my_referrals, name="my_referrals"),
     path("referrals/new/", views.referral_new_child, name="referral_new_child"),
     path("referrals/<id:pk>/", views.referral, name="referral"),
+    path("referrals/<id:pk>/sent/", views.referral_sent, name="referral_sent"),
     path("children/<id:pk>/refer/", views.referral_new, name="referral_new"),
     path("children/<id:pk>/chronology/", views.chronology, name="chronology"),
     path("children/<id:pk>/chronology/add/", views.chronology_add, name="chronology_add"),

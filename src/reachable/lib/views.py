@@ -39,13 +39,18 @@ def save_form(
     save: Callable[[dict[str, Any]], Any],
     *,
     success: str,
-    then: str,
+    then: str | Callable[[Any], str],
     **url_kwargs: Any,
 ) -> HttpResponse | None:
-    """Validate, call the service, and redirect with a message; None means show the form again."""
-    if request.method != "POST" or not form_saved(form, save):
+    """Validate, call the service, and redirect with a message; None means show the form again.
+    ``then`` is a URL name, or a function of what the service returned (a confirmation page for
+    the record just made)."""
+    saved: list[Any] = []
+    if request.method != "POST" or not form_saved(form, lambda data: saved.append(save(data))):
         return None
     messages.success(request, success)
+    if callable(then):
+        return redirect(then(saved[0]))
     return redirect(then, **url_kwargs)
 
 
@@ -76,7 +81,7 @@ def form_page(
     save: Callable[[dict[str, Any]], Any],
     *,
     title: str,
-    then: str,
+    then: str | Callable[[Any], str],
     back: str,
     success: str = "",
     caption: str = "",

@@ -152,6 +152,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "casework:referral_new_child": Endpoint(CASEWORK | {PARTNER}),
     "casework:referral": Endpoint(CASEWORK | {PARTNER}, on_referral=True),
+    "casework:referral_sent": Endpoint(CASEWORK | {PARTNER}, on_referral=True),
     "casework:referral_new": Endpoint(CASEWORK | {PARTNER}, on_child=True),
     "casework:chronology": Endpoint(SEE_CHILDREN, on_child=True),
     "casework:chronology_add": Endpoint(SEE_CHILDREN, on_child=True),

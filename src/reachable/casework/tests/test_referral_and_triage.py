@@ -312,3 +312,18 @@ def test_a_new_child_referral_with_bad_details_saves_nothing(sam, mace) -> None:
     assert "There is a problem" in body
     assert not Child.objects.filter(given_name="Rio").exists()
     assert not Referral.objects.exists()
+
+
+def test_a_referral_made_ends_on_a_confirmation_with_its_reference_and_what_next(
+    sam, mace
+) -> None:
+    client = signed_in_client(sam)
+    response = client.post(
+        reverse("casework:referral_new_child"), _new_child_form(mace, urgency="immediate")
+    )
+    made = Referral.objects.get()
+    assert response["Location"] == reverse("casework:referral_sent", args=[made.pk])
+    confirmation = page(client.get(response["Location"]))
+    assert f"RF-{made.pk:06d}" in confirmation
+    assert "What happens next" in confirmation
+    assert "call 999" in confirmation  # immediate risk: the referral is not the only call

@@ -45,5 +45,6 @@ from reachable.casework.views.referrals import (  # noqa: F401
     referral_from_detention,
     referral_new,
     referral_new_child,
+    referral_sent,
     triage_list,
 )

@@ -45,8 +45,22 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
         title="Refer to an exploitation team",
         caption=child.full_name,
         back=child_url(child),
-        then="casework:my_referrals",
+        success="Referral sent.",
+        then=_sent,
     )
+
+
+def _sent(referral: Referral) -> str:
+    from django.urls import reverse
+
+    return reverse("casework:referral_sent", args=[referral.pk])
+
+
+@require_capability("casework.refer")
+def referral_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation: the reference to quote, and what happens next."""
+    referral = selectors.referral_get_for_user(request.user, pk)
+    return render(request, "casework/referral_sent.html", {"r": referral})
 
 
 @require_capability("casework.refer")
@@ -64,7 +78,8 @@ def referral_new_child(request: HttpRequest) -> HttpResponse:
         title="Refer a child",
         caption="For a child whose record you cannot find",
         back=reverse("casework:my_referrals"),
-        then="casework:my_referrals",
+        success="Referral sent.",
+        then=_sent,
     )
 
 
