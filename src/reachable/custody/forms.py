@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from reachable.children.forms import CodeChoiceField
 from reachable.core.models import Agency, Area, Code, Place, Team
@@ -12,6 +11,7 @@ from reachable.custody.models import CommunityOffer, Feedback
 from reachable.lib.forms import (
     GovukDateField,
     GovukDateTimeField,
+    NowShortcut,
     choose_only_option,
     pick_one,
     text_area,
@@ -107,31 +107,21 @@ class DetentionForm(forms.Form):
             del self.fields["not_a_duplicate"]
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(NowShortcut):
     """Nothing is filled in for the practitioner: a release "now" is a button they press.
 
     A pre-filled time let an unchanged form release the child at whatever moment it was opened.
     """
 
-    RELEASED_NOW = "released_now"
-
+    now_field = "released_at"
+    now_missing = (
+        "Enter when the child was released, or choose “Released now” if it is happening now."
+    )
     released_at = GovukDateTimeField(
         label="When was the child released?",
         help_text="For example, 27 3 2026 and 14:35. If it is happening now, use “Released now”.",
         required=False,
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.RELEASED_NOW in self.data:
-            cleaned["released_at"] = timezone.now()
-            self.errors.pop("released_at", None)
-        elif not cleaned.get("released_at") and "released_at" not in self.errors:
-            self.add_error(
-                "released_at",
-                "Enter when the child was released, or choose “Released now” if it is happening now.",
-            )
-        return cleaned
 
 
 class ReleaseCorrectionForm(ReleaseForm):
@@ -142,10 +132,13 @@ class ReleaseCorrectionForm(ReleaseForm):
     )
 
 
-class EngagementForm(forms.Form):
+class EngagementForm(NowShortcut):
+    now_field = "attempted_at"
+    now_missing = "Enter when you went to see the child, or choose “Seen just now”."
     attempted_at = GovukDateTimeField(
         label="When did you go to see the child?",
-        error_messages=_required("Enter when you went to see the child."),
+        help_text="For example, 27 3 2026 and 14:35. If it was just now, use “Seen just now”.",
+        required=False,
     )
     engaged = forms.TypedChoiceField(
         label="Did the child want to talk?",

@@ -149,10 +149,12 @@ def _detention_action(
         then="custody:detention",
         pk=d.pk,
     )
+    refused = request.method == "POST" and bool(form.errors)
     return done or render(
         request,
         "custody/detention_action.html",
         {"form": form, "d": d, "title": title, "now_button": now_button},
+        status=400 if refused else 200,
     )
 
 
@@ -164,7 +166,7 @@ def engagement_new(request: HttpRequest, pk: int) -> HttpResponse:
         EngagementForm,
         "Record a visit to the child",
         lambda d, data: services.engagement_record(user=request.user, detention=d, **data),
-        initial=lambda d: {"attempted_at": timezone.now()},
+        now_button="Seen just now",
     )
 
 

@@ -121,6 +121,28 @@ class GovukDateTimeField(_OneMessageMultiValueField):
         return timezone.make_aware(naive).astimezone(dt.UTC)
 
 
+class NowShortcut(forms.Form):
+    """A form whose time is often "now": a button submits it with the moment it is pressed.
+
+    A time filled in when the page opened would be saved by an unchanged form, whenever it was
+    sent; so the time starts empty, and "now" is something the practitioner chooses. The page
+    shows the button (named ``NOW``) beside Save.
+    """
+
+    NOW = "at_now"
+    now_field = ""
+    now_missing = ""  # the message when neither a time nor the button was given
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.NOW in self.data:
+            cleaned[self.now_field] = timezone.now()
+            self.errors.pop(self.now_field, None)
+        elif not cleaned.get(self.now_field) and self.now_field not in self.errors:
+            self.add_error(self.now_field, self.now_missing)
+        return cleaned
+
+
 def pick_one(required: str) -> dict[str, Any]:
     """Options for a drop-down that must be chosen: it starts on "Select", never on whichever
     option sorts first (which an unread form would then submit), and says what to choose."""

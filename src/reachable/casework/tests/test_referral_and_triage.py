@@ -314,9 +314,7 @@ def test_a_new_child_referral_with_bad_details_saves_nothing(sam, mace) -> None:
     assert not Referral.objects.exists()
 
 
-def test_a_referral_made_ends_on_a_confirmation_with_its_reference_and_what_next(
-    sam, mace
-) -> None:
+def test_a_referral_made_ends_on_a_confirmation_with_its_reference_and_what_next(sam, mace) -> None:
     client = signed_in_client(sam)
     response = client.post(
         reverse("casework:referral_new_child"), _new_child_form(mace, urgency="immediate")

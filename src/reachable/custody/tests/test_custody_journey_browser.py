@@ -65,7 +65,7 @@ def test_a_detention_a_visit_and_a_shared_concern(browser_page: Page) -> None:
     page.check("label:has-text('Getting home safely')")
     page.fill("#id_childs_words", "I just want to go home")
     assert_accessible(page)
-    page.click("button:has-text('Save')")
+    page.click("button:has-text('Seen just now')")  # no time is filled in for the practitioner
     page.wait_for_selector("text=the child talked with us")
 
     page.click("text=Share a concern")

@@ -35,7 +35,7 @@ def test_the_release_form_offers_no_time_of_its_own(priya, detention) -> None:
 
 def test_an_empty_release_form_asks_when_and_releases_nobody(priya, detention) -> None:
     response = signed_in_client(priya).post(f"/custody/detentions/{detention.pk}/release/", {})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: nothing saved
     assert "Enter when the child was released" in page(response)
     detention.refresh_from_db()
     assert detention.released_at is None
@@ -45,7 +45,7 @@ def test_an_empty_release_form_asks_when_and_releases_nobody(priya, detention) -
 def test_released_now_is_a_choice_the_practitioner_makes(priya, detention) -> None:
     before = timezone.now()
     response = signed_in_client(priya).post(
-        f"/custody/detentions/{detention.pk}/release/", {"released_now": "1"}
+        f"/custody/detentions/{detention.pk}/release/", {"at_now": "1"}
     )
     assert response.status_code == 302
     detention.refresh_from_db()
@@ -66,7 +66,7 @@ def test_a_release_time_is_corrected_with_a_reason_and_the_earlier_time_kept(
     # Without a reason nothing changes.
     right = typed - dt.timedelta(minutes=20)
     refused = client.post(f"/custody/detentions/{detention.pk}/release/", _time_fields(right))
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "Say why the release time was wrong" in page(refused)
     assert Detention.objects.get(pk=detention.pk).released_at == first
     assert not ReleaseCorrection.objects.exists()
@@ -96,7 +96,7 @@ def test_a_correction_still_checks_the_times_make_sense(priya, detention) -> Non
         f"/custody/detentions/{detention.pk}/release/",
         {**_time_fields(before_arrest), "reason": "wrong day"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not ReleaseCorrection.objects.exists()
 
 
@@ -108,3 +108,16 @@ def test_the_detention_form_makes_the_practitioner_choose_the_offence(priya) -> 
     assert first
     assert first.groups() == ("", "Select")
     assert not re.search(r'<option value="[^"]+"[^>]*selected', options.group(1))
+
+
+def test_a_visit_time_is_not_filled_in_and_seen_just_now_is_a_button(priya, detention) -> None:
+    client = signed_in_client(priya)
+    url = f"/custody/detentions/{detention.pk}/engagement/"
+    assert 'name="attempted_at_0" value=' not in page(client.get(url))  # no time pre-filled
+    refused = client.post(url, {"engaged": "yes"})
+    assert refused.status_code == 400
+    assert "Seen just now" in page(refused)
+    assert not detention.engagements.exists()
+    before = timezone.now()
+    assert client.post(url, {"engaged": "yes", "at_now": "1"}).status_code == 302
+    assert detention.engagements.get().attempted_at >= before
