@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from reachable.core.models import Agency, Area, Code, Place, Team
+from reachable.lib.jobs import stalled
 from reachable.sharing.models import agreement_field
 
 
@@ -346,7 +344,4 @@ class DetentionImport(models.Model):
     def stalled(self) -> bool:
         """Started but silent for REACHABLE_JOB_STALE_MINUTES: its worker was stopped. The import
         is one transaction, so nothing of it was saved, and it can be run again."""
-        if self.status != self.Status.CHECKING or self.heartbeat_at is None:
-            return False
-        quiet = timezone.now() - self.heartbeat_at
-        return quiet > dt.timedelta(minutes=settings.REACHABLE_JOB_STALE_MINUTES)
+        return stalled(self.status == self.Status.CHECKING, self.heartbeat_at)

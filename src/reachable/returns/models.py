@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from reachable.core.models import Agency, Area
+from reachable.lib.jobs import stalled
 
 
 class SpecVersion(models.Model):
@@ -133,6 +134,9 @@ class Submission(models.Model):
     filename = models.CharField(max_length=200)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last time the running check reported progress."
+    )
     rows = models.PositiveIntegerField(default=0)
     problem_count = models.PositiveIntegerField(default=0)
     notes = models.JSONField(default=list, blank=True)
@@ -160,6 +164,12 @@ class Submission(models.Model):
     @property
     def finished(self) -> bool:
         return self.status not in {self.Status.QUEUED, self.Status.CHECKING}
+
+    @property
+    def stalled(self) -> bool:
+        """Its check's worker was stopped part-way: nothing of the return was accepted, and the
+        uploaded file waits to be checked again."""
+        return stalled(self.status == self.Status.CHECKING, self.heartbeat_at)
 
 
 class ReturnProblem(models.Model):

@@ -140,9 +140,28 @@ def submission_queue(
     return submission
 
 
+def submission_run_again(*, user: Any, submission: Submission) -> Submission:
+    """Queue again the check of a return whose worker was stopped part-way. The return was not
+    accepted (acceptance is one transaction at the end), and the upload is still on disk."""
+    if not submission.stalled:
+        raise ValidationError("This return is not stopped: it is waiting, being checked or done.")
+    if not any(upload_dir(submission).glob("*")):
+        raise ValidationError("The uploaded file is no longer here: submit the return again.")
+    Submission.objects.filter(pk=submission.pk).update(
+        status=Submission.Status.QUEUED, progress="", heartbeat_at=None
+    )
+    audit_record(user=user, action="return.rerun", obj=submission)
+    from reachable.returns.tasks import run_submission_check
+
+    run_submission_check.enqueue(submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
 def _progress(jobs: Any, text: str) -> None:
-    # Autocommitted, so the status page sees it while the check goes on.
-    jobs.update(progress=text)
+    # Autocommitted, so the status page sees it while the check goes on; the heartbeat tells a
+    # check that is working from one whose worker was stopped.
+    jobs.update(progress=text, heartbeat_at=timezone.now())
 
 
 def upload_dir(submission: Submission) -> Path:
@@ -174,7 +193,11 @@ def submission_process(submission: Submission) -> Submission:
     try:
         if not files:
             raise ValidationError("The uploaded file is missing; upload it again.")
-        jobs.update(status=Submission.Status.CHECKING, progress="Reading the file")
+        jobs.update(
+            status=Submission.Status.CHECKING,
+            progress="Reading the file",
+            heartbeat_at=timezone.now(),
+        )
         period = submission.period
         checked = check_return(
             files[0],

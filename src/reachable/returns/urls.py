@@ -16,6 +16,11 @@ urlpatterns = [
     path("submissions/new/", views.submission_new, name="submission_new"),
     path("submissions/<id:pk>/", views.submission, name="submission"),
     path(
+        "submissions/<id:pk>/run-again/",
+        views.submission_run_again,
+        name="submission_run_again",
+    ),
+    path(
         "submissions/<id:pk>/problems.<str:fmt>", views.submission_report, name="submission_report"
     ),
     path("baseline/", baseline_views.baseline, name="baseline"),

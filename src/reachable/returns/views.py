@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from reachable.accounts.decorators import require_capability, signed_in
 from reachable.accounts.permissions import agency_for
@@ -82,6 +84,18 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.submission_get_for_user(request.user, pk)
     problems = found.problems.all()[:200]
     return render(request, "returns/submission.html", {"sub": found, "problems": problems})
+
+
+@require_capability("returns.submit")
+@require_POST
+def submission_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check again a return whose worker was stopped part-way (the status page offers it)."""
+    found = selectors.submission_get_for_user(request.user, pk)
+    try:
+        services.submission_run_again(user=request.user, submission=found)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("returns:submission", pk=found.pk)
 
 
 @require_capability("returns.submit")

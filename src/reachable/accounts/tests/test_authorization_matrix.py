@@ -214,6 +214,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "returns:completeness": Endpoint(frozenset({SUBMITTER, ANALYST, PROGRAMME})),
     "returns:submission_new": Endpoint(frozenset({SUBMITTER})),
     "returns:submission": Endpoint(frozenset({SUBMITTER}), factory=lambda: _submission()),
+    "returns:submission_run_again": Endpoint(
+        frozenset({SUBMITTER}), factory=lambda: _submission(), ok_status=405
+    ),
     "returns:submission_report": Endpoint(
         frozenset({SUBMITTER}), kwargs={"fmt": "csv"}, factory=lambda: _submission()
     ),

@@ -215,3 +215,34 @@ def test_completeness_shows_each_measure_by_county_with_the_reasons_for_gaps(kai
     assert ("Youth Justice", "given_name") not in table, "identifiers are not measures"
     text = page(analyst.get("/returns/completeness/"))
     assert "Care status is held in another system until January" in text
+
+
+def test_a_check_whose_worker_was_stopped_says_so_and_runs_again(kai, settings) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reachable.returns.models import ReturnPeriod
+
+    stopped = Submission.objects.create(
+        agency=kai.active_memberships[0].agency,
+        county=Area.objects.get(slug="suffolk"),
+        period=ReturnPeriod.objects.get(label="April to September 2026"),
+        domain=Domain.objects.get(version__version="2026.1", key="youth-justice"),
+        submitted_by=kai,
+        submitted_at=timezone.now(),
+        filename="return.csv",
+        status=Submission.Status.CHECKING,
+        heartbeat_at=timezone.now()
+        - dt.timedelta(minutes=settings.REACHABLE_JOB_STALE_MINUTES + 1),
+    )
+    upload_dir(stopped).mkdir(parents=True)
+    (upload_dir(stopped) / "return.csv").write_text("\n".join([HEADER_2026, *ROWS]) + "\n")
+    client = signed_in_client(kai)
+    shown = page(client.get(f"/returns/submissions/{stopped.pk}/"))
+    assert "stopped before it finished" in shown
+    assert client.post(f"/returns/submissions/{stopped.pk}/run-again/").status_code == 302
+    stopped.refresh_from_db()
+    assert stopped.status == "accepted"  # the test settings check it at once
+    assert client.post(f"/returns/submissions/{stopped.pk}/run-again/").status_code == 302
+    assert Submission.objects.filter(status="accepted").count() == 1
