@@ -27,7 +27,11 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=20)
     parser.add_argument("--postgres", action="store_true", help="against PostgreSQL (test db)")
     args = parser.parse_args()
-    env = {**os.environ, "REACHABLE_CONTRACT_EXAMPLES": str(args.examples)}
+    env = {
+        **os.environ,
+        "REACHABLE_CONTRACT_EXAMPLES": str(args.examples),
+        "REACHABLE_CONTRACT_RANDOM": "1",
+    }
     if args.postgres:
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/contract"
     started = time.perf_counter()

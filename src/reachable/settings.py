@@ -207,6 +207,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "reachable.lib.text_guard.refuse_unwritable_text",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -330,7 +331,7 @@ REST_FRAMEWORK = {
     # Partner systems' calls per minute, set per client (``ApiClient.calls_per_minute``).
     "DEFAULT_THROTTLE_CLASSES": ["reachable.accounts.api_clients.ClientRateThrottle"],
     # Bodies are JSON; the operations that take a file say so themselves (multipart).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["reachable.lib.text_guard.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

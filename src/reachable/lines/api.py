@@ -85,10 +85,6 @@ class LineViewSet(IdempotentMixin, viewsets.ViewSet):
         },
         responses={
             200: inline_serializer("LinesImportResult", {"written": serializers.IntegerField()}),
-            400: inline_serializer(
-                "LinesImportProblems",
-                {"problems": serializers.ListField(child=serializers.DictField())},
-            ),
         },
     )
     @action(

@@ -116,10 +116,6 @@ class ProgrammeViewSet(IdempotentMixin, viewsets.ViewSet):
         },
         responses={
             200: inline_serializer("SpendImportResult", {"written": serializers.IntegerField()}),
-            400: inline_serializer(
-                "SpendImportProblems",
-                {"problems": serializers.ListField(child=serializers.DictField())},
-            ),
         },
     )
     @action(detail=True, methods=["post"], url_path="spend", parser_classes=[MultiPartParser])
