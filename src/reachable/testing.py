@@ -175,9 +175,16 @@ def person_once(role: str, agency: str, team: str | None = None, *, username: st
     )
 
 
-def system_client(role: str, agency: str, team: str | None = None, *, name: str) -> Client:
-    """A test client calling the API as a partner system: a registered API client holding the
-    role, with a fresh token in its Authorization header (JSON by default)."""
+def system_token(
+    role: str,
+    agency: str,
+    team: str | None = None,
+    *,
+    name: str,
+    calls_per_minute: int | None = None,
+) -> str:
+    """The secret of a fresh token for a partner system registered as an API client holding
+    the role (in the agency, and the team if given)."""
     from reachable.accounts.api_clients import client_register, token_issue
 
     admin = person_once("partnership_admin", "partnership-team", username="system.registrar")
@@ -188,7 +195,15 @@ def system_client(role: str, agency: str, team: str | None = None, *, name: str)
         role=role,
         team=Team.objects.get(slug=team) if team else None,
     )
-    _, secret = token_issue(by=admin, client=registered, days=30)
+    if calls_per_minute is not None:
+        registered.calls_per_minute = calls_per_minute
+        registered.save(update_fields=["calls_per_minute"])
+    return token_issue(by=admin, client=registered, days=30)[1]
+
+
+def system_client(role: str, agency: str, team: str | None = None, *, name: str) -> Client:
+    """A test client calling the API as a partner system (JSON by default)."""
+    secret = system_token(role, agency, team, name=name)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT="application/json")
 
 

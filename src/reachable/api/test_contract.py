@@ -19,10 +19,8 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 
-from reachable.accounts.api_clients import client_register, token_issue
 from reachable.accounts.tests.test_authorization_matrix import ACTORS
-from reachable.core.models import Agency, Team
-from reachable.testing import make_child, person_once
+from reachable.testing import make_child, system_token
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +44,7 @@ def _schema() -> Any:
 
 def _secret(role: str) -> str:
     agency, team = ACTORS[role]
-    admin = person_once("partnership_admin", "partnership-team", username="contract.admin")
-    registered = client_register(
-        by=admin,
-        name=f"Contract {role}",
-        agency=Agency.objects.get(slug=agency),
-        role=role,
-        team=Team.objects.get(slug=team) if team else None,
-    )
-    registered.calls_per_minute = 100_000
-    registered.save(update_fields=["calls_per_minute"])
-    return token_issue(by=admin, client=registered, days=1)[1]
+    return system_token(role, agency, team, name=f"Contract {role}", calls_per_minute=100_000)
 
 
 @contextmanager

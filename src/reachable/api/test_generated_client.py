@@ -24,6 +24,7 @@ from drf_spectacular.generators import SchemaGenerator
 from reachable.custody.models import Detention
 from reachable.returns.models import ReturnPeriod, Submission
 from reachable.returns.tests.test_submissions import HEADER_2026, ROWS
+from reachable.testing import system_token
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 
@@ -66,22 +67,6 @@ def _generated(tmp_path: Path) -> Any:
     return importlib.import_module("reachable_client")
 
 
-def _secret(role: str, agency: str, team: str | None, name: str) -> str:
-    from reachable.accounts.api_clients import client_register, token_issue
-    from reachable.core.models import Agency, Team
-    from reachable.testing import person_once
-
-    admin = person_once("partnership_admin", "partnership-team", username="generated.admin")
-    registered = client_register(
-        by=admin,
-        name=name,
-        agency=Agency.objects.get(slug=agency),
-        role=role,
-        team=Team.objects.get(slug=team) if team else None,
-    )
-    return token_issue(by=admin, client=registered, days=1)[1]
-
-
 def test_a_generated_client_records_a_detention_and_submits_a_return(
     committed: None, live_server: Any, tmp_path: Path
 ) -> None:
@@ -96,7 +81,9 @@ def test_a_generated_client_records_a_detention_and_submits_a_return(
 
     custody = client_mod.AuthenticatedClient(
         base_url=live_server.url,
-        token=_secret("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", "Gen custody"),
+        token=system_token(
+            "custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", name="Gen custody"
+        ),
     )
     arrested = timezone.now() - dt.timedelta(hours=2)
 
@@ -126,7 +113,7 @@ def test_a_generated_client_records_a_detention_and_submits_a_return(
 
     submitter = client_mod.AuthenticatedClient(
         base_url=live_server.url,
-        token=_secret("data_submitter", "suffolk-yjs", None, "Gen returns"),
+        token=system_token("data_submitter", "suffolk-yjs", None, name="Gen returns"),
     )
     csv = ("\n".join([HEADER_2026, *ROWS]) + "\n").encode()
     queued = submit.sync_detailed(
