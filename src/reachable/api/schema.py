@@ -54,6 +54,16 @@ WHY = {
     "429": "Too many calls: wait for the seconds in Retry-After.",
 }
 WRITES = {"post", "put", "patch", "delete"}
+EXAMPLE = {
+    "400": {"date_of_birth": ["Enter a valid date."], "suite": ["Choose a custody suite."]},
+    "401": {"detail": "This token is not valid: it has expired."},
+    "403": {"detail": "Your role cannot record detentions."},
+    "404": {"detail": "Not found, or not one you may see."},
+    "409": {"detail": "The first request with this key is still being processed."},
+    "415": {"detail": 'Unsupported media type "text/plain" in request.'},
+    "422": {"detail": "This Idempotency-Key was used for a different request."},
+    "429": {"detail": "Request was throttled. Expected available in 31 seconds."},
+}
 
 
 def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
@@ -80,6 +90,9 @@ def errors_documented(result: dict[str, Any], generator: Any, **kwargs: Any) -> 
             for code in _statuses(path, method, operation):
                 responses.setdefault(
                     code,
-                    {"description": WHY[code], "content": {"application/json": {"schema": ref}}},
+                    {
+                        "description": WHY[code],
+                        "content": {"application/json": {"schema": ref, "example": EXAMPLE[code]}},
+                    },
                 )
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -99,7 +99,23 @@ class ReferralViewSet(IdempotentMixin, viewsets.ViewSet):
             ReferralSerializer(referral, context=_readable(request.user, [referral])).data
         )
 
-    @extend_schema(request=ReferralSerializer, responses={201: ReferralSerializer})
+    @extend_schema(
+        request=ReferralSerializer,
+        responses={201: ReferralSerializer},
+        examples=[
+            OpenApiExample(
+                "From a school's safeguarding tool",
+                request_only=True,
+                value={
+                    "child": 812,
+                    "to_team": "norfolk-mace",
+                    "concerns": "Missing from school twice this week; new phone and trainers.",
+                    "urgency": "urgent",
+                    "consent": "given",
+                },
+            )
+        ],
+    )
     def create(self, request: Request) -> Response:
         serializer = ReferralSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -114,7 +114,25 @@ class ChildViewSet(IdempotentMixin, viewsets.ViewSet):
         child = selectors.child_get_for_user(request.user, int(pk), action="child.view.api")
         return Response(ChildSerializer(child).data)
 
-    @extend_schema(request=ChildCreateSerializer, responses={201: ChildSerializer})
+    @extend_schema(
+        request=ChildCreateSerializer,
+        responses={201: ChildSerializer},
+        examples=[
+            OpenApiExample(
+                "A child the team is starting to work with",
+                request_only=True,
+                value={
+                    "given_name": "Jay",
+                    "family_name": "Example",
+                    "date_of_birth": "2011-03-27",
+                    "sex": "M",
+                    "home_la": "norfolk-cc",
+                    "identifiers": [{"kind": "police", "value": "09/123456A"}],
+                    "team": "norfolk-mace",
+                },
+            )
+        ],
+    )
     def create(self, request: Request) -> Response:
         if not can(request.user, "child.create"):
             return Response({"detail": "Your role cannot add children's records."}, status=403)

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -191,7 +191,28 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return _detention_answer(request, selectors.detention_get_for_user(request.user, int(pk)))
 
-    @extend_schema(request=DetentionCreateSerializer, responses={201: DetentionSerializer})
+    @extend_schema(
+        request=DetentionCreateSerializer,
+        responses={201: DetentionSerializer},
+        examples=[
+            OpenApiExample(
+                "A 15-year-old from Lambeth, detained in Norfolk",
+                request_only=True,
+                value={
+                    "given_name": "Kai",
+                    "family_name": "Example",
+                    "date_of_birth": "2011-05-02",
+                    "sex": "M",
+                    "home_la": "lambeth",
+                    "police_id": "09/123456A",
+                    "suite": "wymondham-pic",
+                    "offence": "pwits-a",
+                    "arrested_at": "2026-12-03T14:05:00Z",
+                    "arrived_at": "2026-12-03T14:40:00Z",
+                },
+            )
+        ],
+    )
     def create(self, request: Request) -> Response:
         """Record a detention (the same checks as the page: age 10-17 or a reason, times in
         order, one of your suites, not the same arrest twice)."""
@@ -248,7 +269,20 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             return service_error(exc)
         return Response(answer(done).data, status=code)
 
-    @extend_schema(request=ReleaseSerializer, responses=DetentionSerializer)
+    @extend_schema(
+        request=ReleaseSerializer,
+        responses=DetentionSerializer,
+        examples=[
+            OpenApiExample(
+                "Released", request_only=True, value={"released_at": "2026-12-03T21:30:00Z"}
+            ),
+            OpenApiExample(
+                "A correction",
+                request_only=True,
+                value={"released_at": "2026-12-03T20:30:00Z", "reason": "Typed 21:30 for 20:30."},
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"], permission_classes=RECORDS)
     def release(self, request: Request, pk: str) -> Response:
         """Record the release, or correct a recorded release time (with a reason)."""
@@ -260,7 +294,17 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             DetentionSerializer,
         )
 
-    @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
+    @extend_schema(
+        request=VisitSerializer,
+        responses={201: VisitSerializer},
+        examples=[
+            OpenApiExample(
+                "Seen, and talked",
+                request_only=True,
+                value={"attempted_at": "2026-12-03T15:10:00Z", "engaged": True},
+            )
+        ],
+    )
     @action(detail=True, methods=["post"], url_path="visits", permission_classes=RECORDS)
     def visit(self, request: Request, pk: str) -> Response:
         """Record a visit to the child in custody, whether or not they engaged."""
@@ -273,7 +317,21 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=ConcernSerializer, responses={201: ConcernSerializer})
+    @extend_schema(
+        request=ConcernSerializer,
+        responses={201: ConcernSerializer},
+        examples=[
+            OpenApiExample(
+                "To the home area's front door",
+                request_only=True,
+                value={
+                    "to_team": "norfolk-mash",
+                    "method": "phone",
+                    "summary": "Found with a second phone; says he owes money.",
+                },
+            )
+        ],
+    )
     @action(detail=True, methods=["post"], url_path="concerns", permission_classes=RECORDS)
     def concern(self, request: Request, pk: str) -> Response:
         """Share a concern with another team (under the information-sharing agreement)."""
