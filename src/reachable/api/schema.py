@@ -68,8 +68,9 @@ EXAMPLE = {
 
 def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     found = ["401", "403", "429"]
-    if "{" in path or method == "get":
-        found.append("404")  # a record you may not see, or a page past the last
+    if "{" in path or method == "get" or method in WRITES:
+        # A record you may not see (in the path, or named in the body), or a page past the last.
+        found.append("404")
     if operation.get("parameters") or method in WRITES:
         found.append("400")
     if "requestBody" in operation:
