@@ -146,7 +146,7 @@ class ConcernSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "shared_at", "acknowledged_at"]
 
 
-def _detention_answer(request: Request, detention: Detention, code: int = 200) -> Response:
+def _detention_answer(detention: Detention, code: int = 200) -> Response:
     return Response(DetentionSerializer(detention).data, status=code)
 
 
@@ -176,7 +176,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
                 raise Http404("No such concern")
             selectors.detention_get_for_user(request.user, share.detention_id)
             return Response(ConcernSerializer(share).data)
-        return _detention_answer(request, selectors.detention_get_for_user(request.user, object_id))
+        return _detention_answer(selectors.detention_get_for_user(request.user, object_id))
 
     @extend_schema(responses=DetentionSerializer(many=True))
     def list(self, request: Request) -> Response:
@@ -189,7 +189,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
 
     @extend_schema(responses=DetentionSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        return _detention_answer(request, selectors.detention_get_for_user(request.user, int(pk)))
+        return _detention_answer(selectors.detention_get_for_user(request.user, int(pk)))
 
     @extend_schema(
         request=DetentionCreateSerializer,
@@ -250,7 +250,7 @@ class DetentionViewSet(IdempotentMixin, viewsets.ViewSet):
             )
         except DjangoValidationError as exc:
             return service_error(exc)
-        answer = _detention_answer(request, detention, status.HTTP_201_CREATED)
+        answer = _detention_answer(detention, status.HTTP_201_CREATED)
         if not may_read_detention(request.user, detention):
             answer.data.update({"child": None, "out_of_county": None})
         answer["Location"] = reverse("api:detention-detail", args=[detention.pk])
