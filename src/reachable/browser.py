@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -50,18 +51,38 @@ def browser_page(live_server) -> Iterator[Page]:
         guard.drop(connection)
 
 
-def assert_accessible(page: Page) -> None:
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's WCAG 2.2 A and AA violations on the page as it is now (id, impact, first nodes)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         WCAG_22_AA,
     )
-    violations = [
+    assert result["passes"], f"{page.url}: axe-core ran no rules: is the page empty?"
+    return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]
     ]
-    assert result["passes"], "axe-core ran no rules: is the page empty?"
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
     assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
+
+
+def sign_in_as(page: Page, client: Any, base_url: str) -> None:
+    """Carry a signed-in test client's session into the browser: quicker than the sign-in form,
+    and it includes the admin's second factor."""
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
 
 
 def sign_in(page: Page, username: str, password: str) -> None:

@@ -25,6 +25,7 @@ from reachable.testing import (
     make_detention,
     page,
     person,
+    person_once,
     share,
     signed_in_client,
 )
@@ -1005,24 +1006,31 @@ def _pair_review() -> Any:
     )
 
 
+# The helpers below make their object once and hand back the same one after: the every-page run
+# asks for one for each page about it, and names must be unique.
+
+
 def _a_line() -> Any:
+    from reachable.lines.models import Line
     from reachable.lines.tests.helpers import a_line
 
-    return a_line()
+    return Line.objects.order_by("pk").first() or a_line()
 
 
 def _a_location() -> Any:
+    from reachable.lines.models import Location
     from reachable.lines.tests.helpers import a_location
 
-    return a_location()
+    return Location.objects.order_by("pk").first() or a_location()
 
 
 def _a_programme() -> Any:
     """A programme whose team includes every programme lead, the matrix's actor among them."""
     from reachable.accounts.models import Membership
+    from reachable.programmes.models import Programme
     from reachable.programmes.tests.helpers import a_programme
 
-    programme = a_programme()
+    programme = Programme.objects.order_by("pk").first() or a_programme()
     leads = Membership.objects.filter(role=PROGRAMME).values_list("user", flat=True)
     programme.editors.add(*leads)
     return programme
@@ -1066,8 +1074,10 @@ def _a_practice_example() -> Any:
 def _an_api_token() -> Any:
     from reachable.accounts.api_clients import client_register, token_issue
 
+    from reachable.accounts.models import ApiClient
+
     admin = _someone()
-    client = client_register(
+    client = ApiClient.objects.filter(name="Eastshire custody system").first() or client_register(
         by=admin,
         name="Eastshire custody system",
         agency=Agency.objects.get(slug="norfolk-yjs"),
@@ -1088,6 +1098,10 @@ def _a_registration() -> Any:
     from reachable.events.models import Registration
     from reachable.events.tests.helpers import a_session, sign_up
 
+    # One is enough for every page about it (the every-page run asks for it many times).
+    made = Registration.objects.filter(attended=True, email="attendee@example.org").first()
+    if made is not None:
+        return made
     session = a_session(capacity=5)
     held = sign_up(session, "attendee")
     session.starts_at = timezone.now() - dt.timedelta(hours=3)
@@ -1099,7 +1113,7 @@ def _a_registration() -> Any:
 
 
 def _someone() -> Any:
-    return person(PARTNER, "norfolk-education", "northgate-safeguarding", username="someone")
+    return person_once(PARTNER, "norfolk-education", "northgate-safeguarding", username="someone")
 
 
 def _an_action() -> Any:
@@ -1151,3 +1165,55 @@ def test_posting_a_change_by_relationship(role: str, name: str, endpoint: Endpoi
             assert "govuk-error-summary" in response.content.decode(), f"{name}: no errors shown"
         assert response.status_code == expected, f"{role} POST {name}: {relationship}"
         assert before.count() == writes_before, "a refused or invalid POST changed nothing"
+
+
+def openable_by(actor: Any, role: str, endpoint: Endpoint) -> Any:
+    """The object this endpoint is about, made so that a person in this role may open it: their
+    own case's child, a concern sent to their team, a case their team holds, a referral they made,
+    their team's panel, their own import. None for an endpoint about no object. Used by the
+    every-page accessibility run, so each page is seen as its allowed readers see it."""
+    from reachable.casework.models import Panel
+
+    if endpoint.factory:
+        return endpoint.factory()
+    if endpoint.any_child:
+        return make_child()
+    if endpoint.on_child or endpoint.on_detention or endpoint.on_offer:
+        # Their own case where the role has cases; a record shared with their agency for a partner.
+        relationship = next(r for r, seen_by in SEES.items() if role in seen_by)
+        return _target_for(_child_related(actor, relationship), endpoint)
+    if endpoint.on_concern:
+        return _concern(_detention_of(make_child()), _own_team(actor))
+    if endpoint.on_case or endpoint.case_part:
+        case = _case_for(make_child(), _own_team(actor))
+        return _case_part(case, endpoint.case_part) if endpoint.case_part else case
+    if endpoint.on_referral:
+        return _referral(actor, Team.objects.get(slug="cambs-safe"))
+    if endpoint.on_panel:
+        return Panel.objects.create(
+            team=_own_team(actor), held_on=timezone.localdate(), chair=actor
+        )
+    if endpoint.on_import:
+        return _import_by(actor)
+    return None
+
+
+def pages_for(role: str) -> list[tuple[str, Endpoint]]:
+    """The HTML pages a person in this role may open with a GET: every endpoint their row allows
+    (or that is public), less the API's JSON and the POST-only addresses."""
+    return [
+        (name, endpoint)
+        for name, endpoint in ENDPOINTS.items()
+        if (role in endpoint.roles or endpoint.public)
+        and endpoint.ok_status == 200
+        and not endpoint.api
+        and name not in {"accounts:logout", "admin:*"}
+    ]
+
+
+def actor_for(role: str) -> Any:
+    return _actor(role)
+
+
+def path_to(name: str, endpoint: Endpoint, obj: Any) -> str:
+    return _path(name, endpoint, obj)
