@@ -1073,7 +1073,6 @@ def _a_practice_example() -> Any:
 
 def _an_api_token() -> Any:
     from reachable.accounts.api_clients import client_register, token_issue
-
     from reachable.accounts.models import ApiClient
 
     admin = _someone()
