@@ -188,6 +188,10 @@ def test_the_walk_fails_on_focus_hidden_out_of_order_or_off_screen(
         f'<main id="main-content" tabindex="-1"><input id="first">{field}</main>'
     )
     walk = KeyboardWalk(browser_page)
-    with pytest.raises(AssertionError, match=complaint):
+
+    def walk_to_the_field() -> None:
         walk.arrive()
         walk.to("#f")
+
+    with pytest.raises(AssertionError, match=complaint):
+        walk_to_the_field()
