@@ -46,7 +46,7 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 bench: install
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/all.py
 
 clean:
 	rm -rf $(VENV) node_modules src/reachable/static/reachable staticfiles var
