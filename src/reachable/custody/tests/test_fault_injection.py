@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -135,3 +138,177 @@ def test_an_import_killed_while_it_writes_leaves_nothing_and_runs_again_once(
     with pytest.raises(Exception, match="not stopped"):
         import_run_again(user=priya, job=job)
     assert audit_verify().problems == []
+
+
+# The web server killed while practitioners save forms: gunicorn (its master and workers, the
+# whole process group) gets SIGKILL while several detentions are being recorded at once.
+SAVERS = 4
+
+
+def _gunicorn(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "reachable.test_settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "reachable.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the kill reaches every worker
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/accessibility/", timeout=2)
+            return server
+        except httpx.TransportError:
+            assert server.poll() is None, "gunicorn did not start"
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.2)
+
+
+def _form_codes() -> dict[str, str]:
+    """The code and place ids a detention form sends (read once, before the savers start)."""
+    from reachable.core.models import Code, Place
+
+    return {
+        "sex": str(Code.objects.get(code_list__key="sex", code="M").pk),
+        "suite": str(Place.objects.get(slug="wymondham-pic").pk),
+        "offence": str(Code.objects.get(code_list__key="offence-category", code="pwits-a").pk),
+    }
+
+
+def _detention_form(n: int, codes: dict[str, str]) -> dict[str, str]:
+    arrested = timezone.localtime() - dt.timedelta(hours=2, minutes=n % 600)
+    arrived = arrested + dt.timedelta(minutes=20)
+    dob = timezone.localdate() - dt.timedelta(days=15 * 365 + n % 700)
+    form = {
+        "given_name": _name(n),
+        "family_name": f"Web{_name(n * 7 + 3)}",
+        "date_of_birth_0": str(dob.day),
+        "date_of_birth_1": str(dob.month),
+        "date_of_birth_2": str(dob.year),
+        "police_id": f"26/{n:06d}W",
+        "not_a_duplicate": "on",
+        **codes,
+    }
+    for field, when in (("arrested_at", arrested), ("arrived_at", arrived)):
+        form |= {
+            f"{field}_0": str(when.day),
+            f"{field}_1": str(when.month),
+            f"{field}_2": str(when.year),
+            f"{field}_3": when.strftime("%H:%M"),
+        }
+    return form
+
+
+def _save(browser: httpx.Client, form: dict[str, str]) -> str:
+    """Open the detention form and send it, as a browser does: 'saved' or the status."""
+    blank = browser.get("/custody/detentions/new/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', blank.text)
+    assert token, blank.text[:500]
+    sent = browser.post(
+        "/custody/detentions/new/",
+        data=form | {"csrfmiddlewaretoken": token[1]},
+        headers={"Referer": f"{browser.base_url}custody/detentions/new/"},
+    )
+    return "saved" if sent.status_code == 302 else str(sent.status_code)
+
+
+def _browser(port: int, session: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=f"http://127.0.0.1:{port}/", cookies={"sessionid": session}, timeout=30
+    )
+
+
+def _save_detentions(
+    port: int, session: str, next_form: Any, answers: dict[str, str], stop: Any
+) -> None:
+    """One practitioner's browser saving detentions one after another, noting each answer (saved,
+    refused, or none at all when the server went away)."""
+    with _browser(port, session) as browser:
+        while not stop.is_set():
+            form = next_form()
+            try:
+                answers[form["police_id"]] = _save(browser, form)
+            except httpx.TransportError:
+                answers[form["police_id"]] = "no answer"
+                return
+
+
+def test_the_web_server_killed_while_detentions_are_saved_loses_nothing_accepted(
+    committed: Path,
+) -> None:
+    import itertools
+    import threading
+
+    from reachable.audit.models import AuditEvent
+
+    priya = person("custody_practitioner", "norfolk-yjs", "norfolk-custody-ei", username="pw")
+    session = signed_in_client(priya).cookies["sessionid"].value
+    port = 8700 + os.getpid() % 200
+    children_before = Child.objects.count()
+    server = _gunicorn(port)
+    numbers = itertools.count()
+    codes = _form_codes()
+    lock = threading.Lock()
+
+    def next_form() -> dict[str, str]:
+        with lock:
+            n = next(numbers)
+        return _detention_form(n, codes)
+
+    answers: dict[str, str] = {}
+    stop = threading.Event()
+    savers = [
+        threading.Thread(
+            target=_save_detentions,
+            args=(port, session, next_form, answers, stop),
+        )
+        for _ in range(SAVERS)
+    ]
+    try:
+        for saver in savers:
+            saver.start()
+        deadline = time.monotonic() + 120
+        while list(answers.values()).count("saved") < 20:
+            assert time.monotonic() < deadline, f"too few saves: {answers}"
+            time.sleep(0.05)
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    finally:
+        stop.set()
+        for saver in savers:
+            saver.join(timeout=60)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+
+    saved = {ref for ref, answer in answers.items() if answer == "saved"}
+    unanswered = {ref for ref, answer in answers.items() if answer == "no answer"}
+    assert set(answers.values()) <= {"saved", "no answer"}, answers
+    assert unanswered, "the kill landed between saves, not during one: nothing was tested"
+    recorded = set(Detention.objects.values_list("child__identifiers__value", flat=True).distinct())
+    # Nothing accepted is lost; a save cut off is either whole or absent, never half-written.
+    assert saved <= recorded
+    assert recorded <= saved | unanswered
+    assert Child.objects.count() - children_before == Detention.objects.count() == len(recorded)
+    assert AuditEvent.objects.filter(action="detention.record").count() == len(recorded)
+    assert audit_verify().problems == []
+
+    # Started again, it takes the next save as before.
+    server = _gunicorn(port)
+    try:
+        with _browser(port, session) as browser:
+            assert _save(browser, _detention_form(10**6, codes)) == "saved"
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
