@@ -61,6 +61,7 @@ BENCHES = [
     Bench("programmes", "programmes_bench.py", (), "a board pack over 1M detentions"),
     Bench("learning", "learning_bench.py", (), "learning hub search over 50k examples"),
     Bench("events", "events_bench.py", (), "a 500-registration burst on gunicorn; reminders"),
+    Bench("load", "load_bench.py", (), "50 people, 10 minutes, gunicorn on PostgreSQL"),
     Bench(
         "api-contract", "api_contract.py", ("--examples", "10"), "schemathesis, 10 per operation"
     ),

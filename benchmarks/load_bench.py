@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
-from locust import FastHttpUser, between, task  # first: locust patches the standard library
+from locust import FastHttpUser, task  # first: locust patches the standard library
 from locust.env import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,10 +144,19 @@ def csrf(response: Any) -> str:
     return token[1]
 
 
+THINK = (5.0, 15.0)  # seconds a person spends on a page before the next (--think)
+
+
 class Signed(FastHttpUser):
     abstract = True
     username = ""
-    wait_time = between(1, 3)  # a person reads a page before the next
+
+    def wait_time(self) -> float:
+        return random.uniform(*THINK)
+
+    def think(self) -> None:
+        """Read the page (or fill in its form) before going on."""
+        gevent.sleep(random.uniform(*THINK))
 
     def on_start(self) -> None:
         self.client.cookiejar.set_cookie(  # type: ignore[attr-defined]
@@ -176,14 +185,18 @@ class Custody(Signed):
     def record_a_detention(self) -> None:
         self.client.get("/custody/", name="custody board")
         n = next(NUMBERS)
+        self.think()
         when = time.localtime(time.time() - 7200 - n % 3600)
         arrived = time.localtime(time.mktime(when) + 1200)
+        born = time.localtime(time.time() - random.uniform(10.5, 17.5) * 365.25 * 86400)
         form: dict[str, Any] = {
-            "given_name": f"Load{n % 9973}",
-            "family_name": f"Loadtest{n}",
-            "date_of_birth_0": 1 + n % 28,
-            "date_of_birth_1": 1 + n % 12,
-            "date_of_birth_2": 2010,
+            # Names of random letters and dates of birth over the ages custody sees: two children
+            # alike enough for the form to ask "is this the same child?" are as rare as in life.
+            "given_name": "".join(random.choices("bcdfghjklmnprstvz", k=3)).title() + "ie",
+            "family_name": f"Loadtest{''.join(random.choices('aeioubdgkmrst', k=8))}",
+            "date_of_birth_0": born.tm_mday,
+            "date_of_birth_1": born.tm_mon,
+            "date_of_birth_2": born.tm_year,
             "sex": FIX["sex"],
             "police_id": f"26/{n:06d}L",
             "suite": FIX["suite"],
@@ -197,15 +210,12 @@ class Custody(Signed):
                 f"{field}_2": at.tm_year,
                 f"{field}_3": time.strftime("%H:%M", at),
             }
+        blank = self.client.get("/custody/detentions/new/", name="record a detention (form)")
+        self.think()
         with self.client.post(  # type: ignore[attr-defined]
             "/custody/detentions/new/",
             name="record a detention",
-            data=form
-            | {
-                "csrfmiddlewaretoken": csrf(
-                    self.client.get("/custody/detentions/new/", name="record a detention (form)")
-                )
-            },
+            data=form | {"csrfmiddlewaretoken": csrf(blank)},
             headers={"Referer": self.host + "/custody/detentions/new/"},
             allow_redirects=False,
             catch_response=True,
@@ -225,10 +235,13 @@ class Casework(Signed):
     @task
     def work_a_case(self) -> None:
         self.client.get("/casework/", name="caseload")
+        self.think()
         case, child = random.choice(FIX["cases"])
         self.client.get(f"/casework/cases/{case}/", name="a case")
-        self.client.get("/casework/referrals/", name="triage list")
+        self.think()
         self.client.get(f"/casework/children/{child}/chronology/", name="chronology")
+        self.think()
+        self.client.get("/casework/referrals/", name="triage list")
 
 
 UPLOADED: list[str] = []
@@ -241,11 +254,13 @@ class Returns(Signed):
     @task
     def send_a_return(self) -> None:
         self.client.get("/returns/submissions/", name="returns list")
+        self.think()
         rows = "\n".join(
             f"LD-{random.randrange(10**9)},Jay,Okafor{i},2010-03-{1 + i % 28:02d},M,Y"
             for i in range(50)
         )
         form = self.client.get("/returns/submissions/new/", name="upload a return (form)")
+        self.think()
         with self.client.post(  # type: ignore[attr-defined]
             "/returns/submissions/new/",
             name="upload a return",
@@ -265,8 +280,9 @@ class Returns(Signed):
                 return
             UPLOADED.append(sent.headers["Location"])
             for _ in range(2):
-                gevent.sleep(1)
+                gevent.sleep(5)  # the page refreshes itself every 5 seconds
                 self.client.get(sent.headers["Location"], name="a return (polled)")
+        self.think()
         self.client.get("/returns/completeness/", name="completeness")
 
 
@@ -306,7 +322,15 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--children", type=int, default=20_000)
+    parser.add_argument(
+        "--think",
+        default="5-15",
+        help="seconds on each page before the next, as low-high (default 5-15; 0-0 for none)",
+    )
     options = parser.parse_args()
+    global THINK
+    low, high = (float(x) for x in options.think.split("-"))
+    THINK = (low, high)
 
     fresh_database()
     started = time.perf_counter()
@@ -350,7 +374,8 @@ def main() -> None:
 
 def report(env: Environment, floor: dict[str, float], options: argparse.Namespace) -> None:
     print(
-        f"\n{options.users} users for {options.minutes:g} min; gunicorn, {WORKERS} workers; "
+        f"\n{options.users} users for {options.minutes:g} min, {options.think} s on each page; "
+        f"gunicorn, {WORKERS} workers; "
         f"PostgreSQL; db_worker running; goal: 0 errors, p95 < {GOAL_P95_MS} ms\n"
     )
     print(

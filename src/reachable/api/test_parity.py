@@ -103,6 +103,7 @@ PAGE_WRITES: dict[str, tuple[str, str] | str] = {
     "casework:place_link_add": CASE_WORK,
     "returns:submission_new": api("api:return-list", "post"),
     "returns:submission_run_again": "Checking a stopped return again is a person's decision on its page.",
+    "returns:linkage_run_again": "Linkage is run by analysts from its pages; the API does not link.",
     "returns:linkage": ANALYST,
     "returns:linkage_apply": ANALYST,
     "returns:linkage_review": ANALYST,

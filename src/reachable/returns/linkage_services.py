@@ -65,9 +65,15 @@ def linkage_queue(
     based_on = last_done()
     if kind == LinkageRun.Kind.DECISIONS and (based_on is None or not based_on.pairs_file):
         errors["__all__"] = ["There is no finished linkage to apply review decisions to yet."]
-    if LinkageRun.objects.filter(
+    unfinished = LinkageRun.objects.filter(
         status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING]
-    ).exists():
+    ).first()
+    if unfinished is not None and unfinished.stalled:
+        errors["__all__"] = [
+            f"Linkage {unfinished.pk} stopped before it finished (its worker was stopped): "
+            "open it and run it again, rather than starting another."
+        ]
+    elif unfinished is not None:
         errors["__all__"] = ["A linkage is already running; wait for it to finish."]
     if errors:
         raise ValidationError(errors)
@@ -89,6 +95,27 @@ def linkage_queue(
     from reachable.returns.tasks import run_linkage
 
     run_linkage.enqueue(run.pk)
+    return run
+
+
+def linkage_run_again(*, user: Any, run: LinkageRun) -> LinkageRun:
+    """Queue again a run whose worker was stopped part-way. Nothing of it was kept (its results
+    are written in one transaction at the end); it runs again from the start, with its own
+    thresholds and starting point, and overwrites the files it had begun."""
+    if not can(user, "returns.link"):
+        raise ValidationError("Only the partnership's analysts run linkage.")
+    with transaction.atomic():
+        locked = LinkageRun.objects.select_for_update().get(pk=run.pk)
+        if not locked.stalled:
+            raise ValidationError("This linkage is not stopped: it is waiting, running or done.")
+        LinkageRun.objects.filter(pk=run.pk).update(
+            status=LinkageRun.Status.QUEUED, step=0, progress="", heartbeat_at=None
+        )
+        audit_record(user=user, action="linkage.rerun", obj=run)
+    from reachable.returns.tasks import run_linkage
+
+    run_linkage.enqueue(run.pk)
+    run.refresh_from_db()
     return run
 
 
@@ -114,15 +141,20 @@ def sources_for(period: ReturnPeriod) -> list[linkage.Source]:
 
 
 def _progress(run: LinkageRun, step: int, text: str) -> None:
-    # Autocommitted, so the run's page sees it while the job goes on.
+    # Autocommitted, so the run's page sees it while the job goes on; the heartbeat tells a run
+    # that is working from one whose worker was stopped.
     LinkageRun.objects.filter(pk=run.pk).update(
-        step=step, progress=f"Step {step} of {LinkageRun.STEPS}: {text}"
+        step=step,
+        progress=f"Step {step} of {LinkageRun.STEPS}: {text}",
+        heartbeat_at=timezone.now(),
     )
 
 
 def linkage_process(run: LinkageRun) -> LinkageRun:
     """Link, keep IDs stable, queue reviews; the run is DONE or FAILED (with the reason) after."""
-    LinkageRun.objects.filter(pk=run.pk).update(status=LinkageRun.Status.RUNNING)
+    LinkageRun.objects.filter(pk=run.pk).update(
+        status=LinkageRun.Status.RUNNING, heartbeat_at=timezone.now()
+    )
     try:
         with duckdb.connect() as con:
             _link(run, con)

@@ -104,6 +104,18 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_capability("returns.link")
+@require_POST
+def run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run again a linkage whose worker was stopped part-way (its page offers it)."""
+    found = selectors.linkage_run_get(pk)
+    try:
+        linkage_services.linkage_run_again(user=request.user, run=found)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("returns:linkage_run", pk=found.pk)
+
+
+@require_capability("returns.link")
 def reviews(request: HttpRequest) -> HttpResponse:
     pending = selectors.reviews_pending()
     fmt = request.GET.get("format")

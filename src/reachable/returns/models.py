@@ -214,6 +214,9 @@ class LinkageRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
     step = models.PositiveSmallIntegerField(default=0, help_text="Of STEPS, for the progress bar.")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last time the running linkage reported progress."
+    )
     accept_at = models.FloatField(
         help_text="Pairs at or above this match probability are linked without review."
     )
@@ -259,6 +262,12 @@ class LinkageRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def stalled(self) -> bool:
+        """Its worker was stopped part-way: nothing of the run was kept (its results are written
+        in one transaction at the end), and the last finished run is still in force."""
+        return stalled(self.status == self.Status.RUNNING, self.heartbeat_at)
 
 
 class PairReview(models.Model):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("linkage/", linkage_views.runs, name="linkage"),
     path("linkage/apply-decisions/", linkage_views.apply_decisions, name="linkage_apply"),
     path("linkage/<id:pk>/", linkage_views.run, name="linkage_run"),
+    path("linkage/<id:pk>/run-again/", linkage_views.run_again, name="linkage_run_again"),
     path("linkage/review/", linkage_views.reviews, name="linkage_reviews"),
     path("linkage/review/<id:pk>/", linkage_views.review, name="linkage_review"),
 ]

@@ -224,6 +224,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "returns:linkage": Endpoint(frozenset({ANALYST})),
     "returns:linkage_apply": Endpoint(frozenset({ANALYST}), ok_status=405),
     "returns:linkage_run": Endpoint(frozenset({ANALYST}), factory=lambda: _linkage_run()),
+    "returns:linkage_run_again": Endpoint(
+        frozenset({ANALYST}), factory=lambda: _linkage_run(), ok_status=405
+    ),
     "returns:linkage_reviews": Endpoint(frozenset({ANALYST})),
     "returns:linkage_review": Endpoint(frozenset({ANALYST}), factory=lambda: _pair_review()),
     "returns:baseline": Endpoint(frozenset({ANALYST, PROGRAMME, ADMIN})),
