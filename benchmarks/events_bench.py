@@ -20,44 +20,34 @@ import http.client
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+from common import (
+    BIN,
+    ROOT,
+    database_url,
+    free_port,
+    fresh_database,
+    server_environment,
+    wait_for,
+)
+
 DB = "reachable_bench_events"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB}")
+DB_URL = database_url(DB)
 
 
 def environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REACHABLE_")}
-    env.update(
-        {
-            "REACHABLE_MODE": "demo",
-            "DATABASE_URL": DB_URL,
-            "REACHABLE_DEBUG": "0",
-            "REACHABLE_VAR_DIR": "/tmp/reachable-bench-events",
-            # Every client is 127.0.0.1: the per-address limit would (rightly) stop the burst.
-            "REACHABLE_EVENT_REGISTRATIONS_PER_IP_HOUR": "100000",
-            "REACHABLE_EMAIL_BACKEND": "memory",
-        }
+    # Every client is 127.0.0.1: the per-address limit would (rightly) stop the burst.
+    return server_environment(
+        DB,
+        "/tmp/reachable-bench-events",
+        REACHABLE_EVENT_REGISTRATIONS_PER_IP_HOUR="100000",
     )
-    return env
 
 
 def django_setup() -> None:
@@ -72,12 +62,6 @@ def django_setup() -> None:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def register_once(port: int, path: str, number: int) -> tuple[float, int]:
@@ -138,14 +122,7 @@ def burst(clients: int, registrations: int) -> None:
         cwd=ROOT,
     )
     try:
-        for _ in range(100):
-            if server.poll() is not None:
-                raise SystemExit("gunicorn did not start")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for(port, server)
         numbers = iter(range(registrations))
         lock = threading.Lock()
         latencies: list[float] = []
@@ -306,7 +283,7 @@ def main() -> None:
         f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}"
     )
-    fresh_database()
+    fresh_database(DB)
     subprocess.run([str(BIN / "reachable"), "migrate", "-v0"], env=environment(), check=True)
     django_setup()
     from reachable.core.services import partnership_load

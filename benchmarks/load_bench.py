@@ -27,22 +27,16 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import gevent
-from locust import FastHttpUser, task  # first: locust patches the standard library
+from common import BIN, ROOT, free_port, fresh_database, server_environment, wait_for
+from locust import FastHttpUser, task
 from locust.env import Environment
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 DB = "reachable_load"
-DB_URL = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB}"
 WORKERS = 3  # `reachable serve`'s default and the README's deployment line
 GOAL_P95_MS = 300
 
@@ -80,26 +74,7 @@ RETURN_HEADER = "local_id,given_name,family_name,date_of_birth,sex,cce_concern"
 
 
 def environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REACHABLE_")}
-    env.update(
-        {
-            "REACHABLE_MODE": "demo",
-            "DATABASE_URL": DB_URL,
-            "REACHABLE_DEBUG": "0",
-            "REACHABLE_VAR_DIR": "/tmp/reachable-bench-load",
-            "REACHABLE_BACKGROUND_JOBS": "database",
-            "REACHABLE_EMAIL_BACKEND": "memory",
-        }
-    )
-    return env
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB}")
+    return server_environment(DB, "/tmp/reachable-bench-load", REACHABLE_BACKGROUND_JOBS="database")
 
 
 def reachable(*args: str, capture: bool = True) -> str:
@@ -114,24 +89,6 @@ def reachable(*args: str, capture: bool = True) -> str:
     if result.returncode != 0:
         raise SystemExit(f"reachable {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(port: int, server: subprocess.Popen) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit("the server did not start")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not answer")
 
 
 FIX: dict[str, Any] = {}
@@ -332,7 +289,7 @@ def main() -> None:
     low, high = (float(x) for x in options.think.split("-"))
     THINK = (low, high)
 
-    fresh_database()
+    fresh_database(DB)
     started = time.perf_counter()
     reachable("demo", "--no-serve", "--children", str(options.children))
     print(f"set up: the demo partnership with {options.children:,} children on PostgreSQL "
