@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint typecheck pytest browser lock bench clean
+.PHONY: demo test install lint typecheck pytest browser lock bench audit clean
 
 demo: install
 	REACHABLE_MODE=demo $(BIN)/reachable demo
@@ -47,6 +47,14 @@ lock:
 
 bench: install
 	$(PY) benchmarks/all.py
+
+# Known vulnerabilities in the pinned dependencies. Needs an advisory service (PyPI's per-release
+# JSON or OSV, and the npm registry's advisories): --strict fails if any package could not be
+# checked. Accepted exceptions, each with its reason, are in audit-exceptions.txt.
+audit: install
+	$(BIN)/pip-audit -r requirements.lock --disable-pip --no-deps --strict \
+		$$(grep -o '^[A-Z][A-Z0-9-]*' audit-exceptions.txt | sed 's/^/--ignore-vuln /')
+	npm audit --omit=dev
 
 clean:
 	rm -rf $(VENV) node_modules src/reachable/static/reachable staticfiles var
