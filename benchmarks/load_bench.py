@@ -131,6 +131,7 @@ def _cookie(name: str, value: str) -> Any:
 
 
 SAVED: list[str] = []
+CONFIRMED: list[str] = []
 NUMBERS = itertools.count(1)
 
 
@@ -143,14 +144,14 @@ class Custody(Signed):
         self.client.get("/custody/", name="custody board")
         n = next(NUMBERS)
         self.think()
-        when = time.localtime(time.time() - 7200 - n % 3600)
+        when = time.localtime(time.time() - 7200 - 60 * (n % 1200))  # one arrest a minute
         arrived = time.localtime(time.mktime(when) + 1200)
         born = time.localtime(time.time() - random.uniform(10.5, 17.5) * 365.25 * 86400)
         form: dict[str, Any] = {
-            # Names of random letters and dates of birth over the ages custody sees: two children
-            # alike enough for the form to ask "is this the same child?" are as rare as in life.
-            "given_name": "".join(random.choices("bcdfghjklmnprstvz", k=3)).title() + "ie",
-            "family_name": f"Loadtest{''.join(random.choices('aeioubdgkmrst', k=8))}",
+            # Names of random letters and dates of birth over the ages custody sees, so that two
+            # children alike enough for the form to ask "is this the same child?" are rare.
+            "given_name": "".join(random.choices("bcdfghjklmnprstvz", k=5)).title(),
+            "family_name": "".join(random.choices("aeioubdgkmrstvz", k=8)).title(),
             "date_of_birth_0": born.tm_mday,
             "date_of_birth_1": born.tm_mon,
             "date_of_birth_2": born.tm_year,
@@ -169,20 +170,38 @@ class Custody(Signed):
             }
         blank = self.client.get("/custody/detentions/new/", name="record a detention (form)")
         self.think()
+        saved = self._send(form, blank, "record a detention")
+        if saved is not None and "id_not_a_duplicate" in saved.text:
+            # Another child alike in name and date of birth: the practitioner checks, ticks
+            # "a different child" and sends the form again, as the page asks.
+            CONFIRMED.append(form["police_id"])
+            self.think()
+            # The page that asked carries duplicates_shown=1, so the tick is read this time.
+            confirmed = form | {"duplicates_shown": "1"}
+            saved = self._send(confirmed, saved, "record a detention (a similar child confirmed)")
+        if saved is not None and saved.status_code == 302:
+            SAVED.append(form["police_id"])
+            self.client.get(saved.headers["Location"], name="a detention")
+
+    def _send(self, form: dict[str, Any], page: Any, name: str) -> Any:
+        """POST the form; the answer, or None once counted as an error (anything but a save or
+        the similar-child question)."""
         with self.client.post(  # type: ignore[attr-defined]
             "/custody/detentions/new/",
-            name="record a detention",
-            data=form | {"csrfmiddlewaretoken": csrf(blank)},
+            name=name,
+            data=form | {"csrfmiddlewaretoken": csrf(page)},
             headers={"Referer": self.host + "/custody/detentions/new/"},
             allow_redirects=False,
             catch_response=True,
-        ) as saved:
-            if saved.status_code != 302:
-                problems = re.findall(r'<a href="#[^"]*">([^<]+)</a>', saved.text)
-                saved.failure(f"not saved: {saved.status_code} {problems[:3]}")
-                return
-            SAVED.append(form["police_id"])
-            self.client.get(saved.headers["Location"], name="a detention")
+        ) as sent:
+            if sent.status_code == 302 or (
+                "id_not_a_duplicate" in sent.text and name == "record a detention"
+            ):
+                sent.success()
+                return sent
+            problems = re.findall(r'<a href="#[^"]*">([^<]+)</a>', sent.text)
+            sent.failure(f"not saved: {sent.status_code} {problems[:3]}")
+            return None
 
 
 class Casework(Signed):
@@ -259,7 +278,7 @@ def alone(host: str) -> dict[str, float]:
     }
     floor = {}
     for name, (username, path) in pages.items():
-        client = geventhttpclient.HTTPClient.from_url(host)
+        client = geventhttpclient.HTTPClient.from_url(host, network_timeout=120)
         headers = {"Cookie": f"sessionid={FIX['sessions'][username]}"}
         times = []
         for _ in range(20):
@@ -375,12 +394,16 @@ def check_after(saved: int, uploaded: int) -> None:
         "from reachable.custody.models import Detention\n"
         "from reachable.returns.models import Submission\n"
         "from django.db.models import Count\n"
-        "print(Detention.objects.filter(child__family_name__startswith='Loadtest').count(),"
+        "print(Detention.objects.filter(child__identifiers__value__regex=r'^26/[0-9]{6}L$')"
+        ".count(),"
         " dict(Submission.objects.filter(filename='return.csv')"
         ".values_list('status').annotate(n=Count('pk'))))",
     )
     recorded, statuses = out.strip().splitlines()[-1].split(" ", 1)
-    print(f"after: {saved} detentions answered 'saved'; {recorded} in the database")
+    print(
+        f"after: {saved} detentions answered 'saved' ({len(CONFIRMED)} after the practitioner "
+        f"confirmed a similar child was another); {recorded} in the database"
+    )
     print(f"after: {uploaded} returns uploaded; after the worker's checks: {statuses}")
 
 
