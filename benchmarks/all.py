@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 DOC = ROOT / "docs" / "benchmarks.md"
 START = "<!-- make bench: start (written by benchmarks/all.py; edit below the end marker) -->"
 END = "<!-- make bench: end -->"
@@ -78,12 +79,13 @@ def machine() -> str:
         platform.processor() or "unknown CPU",
     )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    postgres = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version", "postgres"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    try:
+        import psycopg
+
+        with psycopg.connect(ADMIN_URL, connect_timeout=5) as conn:
+            postgres = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+    except Exception:  # the machine line must not cost the benchmarks' results
+        postgres = ""
     return (
         f"{platform.machine()}, {os.cpu_count()} CPUs ({cpu}), {memory_kb / 1024**2:.0f} GiB RAM, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
@@ -91,7 +93,7 @@ def machine() -> str:
     )
 
 
-def run(bench: Bench) -> str:
+def run(bench: Bench, on: str) -> str:
     command = [sys.executable, str(ROOT / "benchmarks" / bench.script), *bench.args]
     shown = " ".join(["python", f"benchmarks/{bench.script}", *bench.args])
     print(f"== {bench.name}: {shown}", flush=True)
@@ -112,15 +114,17 @@ def run(bench: Bench) -> str:
     return (
         f"<!-- bench: {bench.name} -->\n"
         f"### {bench.name}: {bench.what}\n\n"
-        f"`{shown}` {outcome} on {when} in {seconds:,.0f} s.\n\n"
-        f"```text\n{output}\n```\n"
+        f"`{shown}` {outcome} on {when} in {seconds:,.0f} s, on {on}.\n\n"
+        f"```text\n{output}\n```"
     )
 
 
 def sections_in(block: str) -> dict[str, str]:
     marks = list(SECTION.finditer(block))
     return {
-        mark["name"]: block[mark.start() : marks[i + 1].start() if i + 1 < len(marks) else None]
+        mark["name"]: block[
+            mark.start() : marks[i + 1].start() if i + 1 < len(marks) else None
+        ].strip()
         for i, mark in enumerate(marks)
     }
 
@@ -129,21 +133,23 @@ def rewrite(doc: str, fresh: dict[str, str]) -> str:
     """The block with these sections replaced (others kept), in BENCHES' order, above the notes."""
     if START in doc:
         before, rest = doc.split(START, 1)
+        if END not in rest:
+            raise SystemExit(f"{DOC}: the end marker {END!r} is missing; put it back first")
         block, after = rest.split(END, 1)
     else:  # the first run: the block goes under the title, the notes stay after it
         title, _, after = doc.partition("\n")
         before, block = title + "\n\n", ""
     sections = sections_in(block) | fresh
-    body = "\n".join(
-        sections.get(b.name, f"<!-- bench: {b.name} -->\n### {b.name}: {b.what}\n\nNot run yet.\n")
+    body = "\n\n".join(
+        sections.get(b.name, f"<!-- bench: {b.name} -->\n### {b.name}: {b.what}\n\nNot run yet.")
         for b in BENCHES
     )
     header = (
-        f"## The latest `make bench`\n\nMachine: {machine()}.\n\n"
-        "Each section below is one benchmark's own output, with the date it ran; "
+        "## The latest `make bench`\n\n"
+        "Each section below is one benchmark's own output, with the date it ran and the machine; "
         "the notes after the block say what the figures mean and how they changed.\n\n"
     )
-    return f"{before}{START}\n{header}{body}{END}{after}"
+    return f"{before}{START}\n{header}{body}\n{END}{after}"
 
 
 def main() -> None:
@@ -157,10 +163,13 @@ def main() -> None:
             print(f"{bench.name:13} benchmarks/{bench.script} {' '.join(bench.args)}: {bench.what}")
         return
     chosen = [b for b in BENCHES if not options.only or b.name in options.only]
-    fresh = {bench.name: run(bench) for bench in chosen}
-    if not options.dry_run:
-        DOC.write_text(rewrite(DOC.read_text(encoding="utf-8"), fresh), encoding="utf-8")
-        print(f"wrote {len(fresh)} section(s) of {DOC.relative_to(ROOT)}")
+    on = machine()
+    fresh: dict[str, str] = {}
+    for bench in chosen:
+        fresh[bench.name] = run(bench, on)
+        if not options.dry_run:  # written as each one ends: a later failure loses nothing
+            DOC.write_text(rewrite(DOC.read_text(encoding="utf-8"), fresh), encoding="utf-8")
+    print(f"wrote {len(fresh)} section(s) of {DOC.relative_to(ROOT)}")
     if any("**failed**" in section for section in fresh.values()):
         raise SystemExit(1)
 

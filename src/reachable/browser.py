@@ -107,23 +107,31 @@ def fill_date_time(page: Page, field: str, when: dt.datetime) -> None:
     page.fill(f"#id_{field}_3", when.strftime("%H:%M"))
 
 
-# What the focused element shows. GOV.UK radios and checkboxes hide the input and draw its focus
-# on the label's ::before; everything else shows an outline or a box shadow (links and buttons
-# turn yellow with a shadow). A transparent outline (forced-colours only) does not count.
+# What the focused element shows, against how it looks unfocused. GOV.UK radios and checkboxes
+# hide the input and draw its focus on the label's ::before; everything else changes its outline,
+# box shadow, background, border or colour (links and buttons turn yellow). A style the element
+# has whether focused or not (a button's shadow) is no indicator, nor is a transparent outline.
 _FOCUS_PROBE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const boxed = el.matches('.govuk-radios__input, .govuk-checkboxes__input');
   const shown = boxed ? el.labels[0] : el;
-  const style = getComputedStyle(shown, boxed ? '::before' : null);
-  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
-    && style.outlineColor !== 'rgba(0, 0, 0, 0)';
-  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  const look = () => {
+    const s = getComputedStyle(shown, boxed ? '::before' : null);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2
+      && s.outlineColor !== 'rgba(0, 0, 0, 0)' ? s.outlineStyle + s.outlineWidth + s.outlineColor
+      : 'none';
+    return [outline, s.boxShadow, s.backgroundColor, s.borderColor, s.borderWidth, s.color].join('|');
+  };
+  const focused = look();
+  el.blur();
+  const unfocused = look();
+  el.focus({preventScroll: true});
   const box = shown.getBoundingClientRect();
   const name = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim();
   return {
     what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + name.slice(0, 40),
-    visible: Boolean(outline || shadow),
+    visible: focused !== unfocused && document.activeElement === el,
     in_view: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight,
     order: Array.prototype.indexOf.call(document.getElementsByTagName('*'), el),
     in_main: Boolean(el.closest('#main-content')),

@@ -276,3 +276,62 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     for t in threads:
         t.join()
     return results
+
+
+def another_process_env(**extra: str) -> dict[str, str]:
+    """The environment for another process sharing this test's database (PostgreSQL): a worker
+    or a web server that a fault-injection test kills."""
+    import os
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    url = (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "reachable.test_settings",
+        "DATABASE_URL": url,
+        **extra,
+    }
+
+
+def job_killed_when(
+    code: str,
+    reached: Callable[[], bool],
+    *,
+    what: str,
+    still_running: Callable[[], bool],
+    settle: float = 0.0,
+    env: dict[str, str] | None = None,
+    seconds: float = 240,
+) -> None:
+    """Run the code (a background job's body) in another process sharing the test database, and
+    SIGKILL it, with no chance to tidy up, once ``reached()`` says it is part-way (and ``settle``
+    seconds after). ``still_running()`` must hold just before the kill: a job that finished first
+    has tested nothing. The process is killed whatever happens."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "django", "shell", "-c", code],
+        env=env or another_process_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + seconds
+        while not reached():
+            assert worker.poll() is None, f"the {what} ended before it could be killed"
+            assert time.monotonic() < deadline, f"the {what} never got there"
+            time.sleep(0.02)
+        time.sleep(settle)
+        assert still_running(), f"the {what} finished before the kill: make it bigger"
+        worker.send_signal(signal.SIGKILL)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait(timeout=30)

@@ -11,6 +11,7 @@ import duckdb
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from reachable.accounts.permissions import can
@@ -109,7 +110,11 @@ def linkage_run_again(*, user: Any, run: LinkageRun) -> LinkageRun:
         if not locked.stalled:
             raise ValidationError("This linkage is not stopped: it is waiting, running or done.")
         LinkageRun.objects.filter(pk=run.pk).update(
-            status=LinkageRun.Status.QUEUED, step=0, progress="", heartbeat_at=None
+            status=LinkageRun.Status.QUEUED,
+            step=0,
+            progress="",
+            heartbeat_at=None,
+            attempt=F("attempt") + 1,
         )
         audit_record(user=user, action="linkage.rerun", obj=run)
     from reachable.returns.tasks import run_linkage
@@ -143,23 +148,34 @@ def sources_for(period: ReturnPeriod) -> list[linkage.Source]:
 def _progress(run: LinkageRun, step: int, text: str) -> None:
     # Autocommitted, so the run's page sees it while the job goes on; the heartbeat tells a run
     # that is working from one whose worker was stopped.
-    LinkageRun.objects.filter(pk=run.pk).update(
+    LinkageRun.objects.filter(pk=run.pk, attempt=run.attempt).update(
         step=step,
         progress=f"Step {step} of {LinkageRun.STEPS}: {text}",
         heartbeat_at=timezone.now(),
     )
 
 
+class Superseded(Exception):
+    """The run was run again while this attempt went on: the later attempt finishes it."""
+
+
 def linkage_process(run: LinkageRun) -> LinkageRun:
     """Link, keep IDs stable, queue reviews; the run is DONE or FAILED (with the reason) after."""
-    LinkageRun.objects.filter(pk=run.pk).update(
+    mine = LinkageRun.objects.filter(pk=run.pk, attempt=run.attempt)
+    # Taken only from the queue: a second delivery of the job, or a worker late for an attempt
+    # that was since run again, leaves it to the one that has it.
+    if not mine.filter(status=LinkageRun.Status.QUEUED).update(
         status=LinkageRun.Status.RUNNING, heartbeat_at=timezone.now()
-    )
+    ):
+        run.refresh_from_db()
+        return run
     try:
         with duckdb.connect() as con:
             _link(run, con)
+    except Superseded:
+        pass
     except Exception as exc:  # the analyst sees why; the last finished run stays in force
-        LinkageRun.objects.filter(pk=run.pk).update(
+        mine.update(
             status=LinkageRun.Status.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:2000],
             progress="",
@@ -243,6 +259,14 @@ def _link(run: LinkageRun, con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     changes = _changes(con, run)
     with transaction.atomic():
+        # Kept only by the attempt still in charge of the run, with its row locked: one run
+        # again by an analyst meanwhile makes this one write nothing.
+        if not (
+            LinkageRun.objects.select_for_update()
+            .filter(pk=run.pk, attempt=run.attempt, status=LinkageRun.Status.RUNNING)
+            .exists()
+        ):
+            raise Superseded
         new_reviews = PairReview.objects.bulk_create(
             [_review(run, row) for row in band], ignore_conflicts=True, batch_size=2000
         )

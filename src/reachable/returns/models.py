@@ -217,6 +217,11 @@ class LinkageRun(models.Model):
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="The last time the running linkage reported progress."
     )
+    attempt = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Times it was run again after its worker stopped: only the latest attempt may "
+        "finish it (a worker thought stopped but only slow must not finish it twice).",
+    )
     accept_at = models.FloatField(
         help_text="Pairs at or above this match probability are linked without review."
     )

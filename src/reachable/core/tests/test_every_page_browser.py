@@ -50,10 +50,14 @@ def test_every_page_the_role_may_open_passes_axe(browser_page: Page, live_server
         path = path_to(name, endpoint, openable_by(actor, role, endpoint))
         try:
             response = page.goto(path)
-        except PlaywrightError:  # a download (CSV, XLSX, PDF, calendar): no page to read
+        except PlaywrightError as error:
+            # A download (CSV, XLSX, PDF, calendar) has no page to read; anything else that
+            # stopped the page opening is a problem.
             download = page.request.get(path)
-            if download.status != 200:
-                problems[name] = f"GET {path} answered {download.status}"
+            if download.status != 200 or download.headers.get("content-type", "").startswith(
+                "text/html"
+            ):
+                problems[name] = f"GET {path}: {download.status}, {error.message[:200]}"
             continue
         assert response is not None
         if response.status != 200:

@@ -6,14 +6,8 @@ it once, with every row. On PostgreSQL, where another process can share the test
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -23,7 +17,14 @@ from reachable.audit.services import audit_verify
 from reachable.core.models import Agency, Area
 from reachable.returns.models import Domain, ReturnPeriod, ReturnProblem, Submission
 from reachable.returns.services import stored_path, submission_run_again, upload_dir
-from reachable.testing import ON_POSTGRES, page, person, signed_in_client
+from reachable.testing import (
+    ON_POSTGRES,
+    another_process_env,
+    job_killed_when,
+    page,
+    person,
+    signed_in_client,
+)
 
 pytestmark = [ON_POSTGRES]
 ROWS = 300_000
@@ -59,29 +60,6 @@ def _queued_return(submitter) -> Submission:
     return submission
 
 
-def _worker_killed_at(code: str, reached: Any, returns_dir: Path, what: str) -> None:
-    """Run the job in another process and SIGKILL it once ``reached()`` says it is mid-way."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "reachable.test_settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        "REACHABLE_RETURNS_DIR": str(returns_dir),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "django", "shell", "-c", code],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 240
-    while not reached():
-        assert worker.poll() is None, f"the {what} ended before it could be killed"
-        assert time.monotonic() < deadline, f"the {what} never got there"
-        time.sleep(0.02)
-    worker.send_signal(signal.SIGKILL)
-    worker.wait(timeout=30)
-
-
 def test_a_check_killed_while_it_stores_accepts_nothing_and_runs_again_once(
     committed: Path, settings
 ) -> None:
@@ -89,12 +67,13 @@ def test_a_check_killed_while_it_stores_accepts_nothing_and_runs_again_once(
     submission = _queued_return(kai)
 
     jobs = Submission.objects.filter(pk=submission.pk)
-    _worker_killed_at(
+    job_killed_when(
         f"from reachable.returns.tasks import run_submission_check as t; t.func({submission.pk})",
         # Checked and valid: the worker is writing the pseudonymised rows.
         lambda: jobs.values_list("progress", flat=True).get().startswith("Storing"),
-        committed,
-        "check",
+        what="check",
+        still_running=lambda: jobs.get().finished_at is None,
+        env=another_process_env(REACHABLE_RETURNS_DIR=str(committed)),
     )
 
     submission.refresh_from_db()
@@ -143,11 +122,13 @@ def test_a_linkage_killed_while_it_scores_keeps_nothing_and_runs_again_once(
     )
     runs = LinkageRun.objects.filter(pk=run.pk)
 
-    _worker_killed_at(
+    scoring = runs.filter(step=3, status=LinkageRun.Status.RUNNING)
+    job_killed_when(
         f"from reachable.returns.tasks import run_linkage as t; t.func({run.pk})",
-        lambda: runs.values_list("step", flat=True).get() >= 3,  # scoring the pairs
-        committed,
-        "linkage",
+        scoring.exists,
+        what="linkage",
+        still_running=scoring.exists,
+        env=another_process_env(REACHABLE_RETURNS_DIR=str(committed)),
     )
 
     run.refresh_from_db()

@@ -370,3 +370,44 @@ def test_different_children_is_refused_where_same_child_decisions_join_the_recor
         review_decide(user=ana, review=pending, decision="different", reason="Different towns")
     assert f"pair {first.pk}" in str(refused.value)
     assert f"pair {second.pk}" in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_a_stopped_run_is_run_again_once_and_a_late_worker_for_it_writes_nothing(
+    ana, returns_dir, settings
+) -> None:
+    import datetime as dt
+
+    from reachable.audit.models import AuditEvent
+    from reachable.returns.linkage_services import linkage_process, linkage_run_again
+
+    period = ReturnPeriod.objects.get(label="April to September 2026")
+    returns_send(period=period, children_per_county=20, seed=3, users=_submitters())
+    quiet = timezone.now() - dt.timedelta(minutes=settings.REACHABLE_JOB_STALE_MINUTES + 1)
+    run = LinkageRun.objects.create(
+        period=period,
+        started_by=ana,
+        started_at=quiet,
+        accept_at=0.99,
+        review_from=0.5,
+        status=LinkageRun.Status.RUNNING,
+        heartbeat_at=quiet,
+    )
+    late_worker_copy = LinkageRun.objects.get(pk=run.pk)  # attempt 0, as its worker loaded it
+    partner = person("partner_user", "norfolk-education", "northgate-safeguarding")
+    with pytest.raises(ValidationError, match="Only the partnership's analysts"):
+        linkage_run_again(user=partner, run=run)
+
+    again = linkage_run_again(user=ana, run=run)  # the test settings run it at once
+    assert (again.status, again.attempt) == (LinkageRun.Status.DONE, 1), again.error
+    assert AuditEvent.objects.filter(action="linkage.rerun", user=ana).count() == 1
+    kept = (PairReview.objects.count(), PersonChange.objects.count(), again.persons_file)
+
+    # The first worker was only slow: when it carries on, it finds a later attempt in charge.
+    LinkageRun.objects.filter(pk=run.pk).update(status=LinkageRun.Status.QUEUED)
+    linkage_process(late_worker_copy)
+    run.refresh_from_db()
+    assert (PairReview.objects.count(), PersonChange.objects.count(), run.persons_file) == kept
+    assert run.attempt == 1
+    with pytest.raises(ValidationError, match="not stopped"):
+        linkage_run_again(user=ana, run=run)

@@ -167,6 +167,11 @@ def test_register_for_an_event_by_keyboard(browser_page: Page, live_server) -> N
     ("field", "complaint"),
     [
         ('<input id="f" style="outline: none; box-shadow: none">', "no visible focus"),
+        # A shadow it has focused or not (as a GOV.UK button has) is not a focus indicator.
+        (
+            '<button id="f" style="outline: none; box-shadow: 0 2px 0 #000">Go</button>',
+            "no visible focus",
+        ),
         ('<input id="f" tabindex="1">', "first Tab reached input#f"),
         (
             '<div style="display: flex; flex-direction: column">'
